@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './source';
+export * from './series';
+export * from './percentile';

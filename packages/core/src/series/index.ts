@@ -1,0 +1,1 @@
+export type { Labels, Series, TimeRange } from './types';

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Installs the system packages the test suite runs against, from Debian, when they are missing:
+// Chromium (browser tests, stories, the demo smoke test). Nothing is downloaded outside Debian's archive.
+import { existsSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+
+const wanted = [{ bin: '/usr/bin/chromium', pkg: 'chromium' }];
+const missing = wanted.filter((w) => !existsSync(w.bin)).map((w) => w.pkg);
+if (missing.length === 0) process.exit(0);
+
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const sudo = asRoot ? '' : 'sudo ';
+console.warn(`[vigil] installing from Debian: ${missing.join(' ')}`);
+try {
+  execSync(`${sudo}apt-get update -qq`, { stdio: 'inherit' });
+  execSync(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`, { stdio: 'inherit' });
+} catch (error) {
+  console.error(`[vigil] could not install ${missing.join(' ')}: install them with apt-get and run the tests again.`);
+  throw error;
+}
