@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import react from '@vitejs/plugin-react';
-import { fileURLToPath } from 'node:url';
 import { workspaceAliases } from './vitest.workspace-aliases';
 
 /** Debian's Chromium: the tests never download a browser of their own. */
@@ -50,12 +49,11 @@ export default defineConfig({
         },
       },
       {
-        plugins: [storybookTest({ configDir: fileURLToPath(new URL('./.storybook', import.meta.url)) })],
+        plugins: [storybookTest({ configDir: '.storybook' })],
         resolve: { alias: workspaceAliases },
         test: {
           name: 'storybook',
           browser,
-          setupFiles: ['.storybook/vitest.setup.ts'],
         },
       },
     ],

@@ -1,5 +1,5 @@
 import type { StorybookConfig } from '@storybook/react-vite';
-import { workspaceAliases } from '../vitest.workspace-aliases';
+import { workspaceAliases } from '../vitest.workspace-aliases.ts';
 
 const config: StorybookConfig = {
   stories: ['../packages/react/src/**/*.stories.@(ts|tsx)'],
