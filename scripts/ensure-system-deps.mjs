@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Installs the system packages the test suite runs against, from Debian, when they are missing:
-// Chromium (browser tests, stories, the demo smoke test). Nothing is downloaded outside Debian's archive.
+// Chromium (browser tests, stories, the demo smoke test) and Prometheus with promtool (adapter and rule tests).
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 
-const wanted = [{ bin: '/usr/bin/chromium', pkg: 'chromium' }];
+const wanted = [
+  { bin: '/usr/bin/chromium', pkg: 'chromium' },
+  // A real Prometheus for the adapter and SLO-rule tests.
+  { bin: '/usr/bin/prometheus', pkg: 'prometheus' },
+];
 const missing = wanted.filter((w) => !existsSync(w.bin)).map((w) => w.pkg);
 if (missing.length === 0) process.exit(0);
 
