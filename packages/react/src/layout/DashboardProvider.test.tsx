@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { act, render, screen } from '@testing-library/react';
-import { DashboardProvider, useDashboardStore } from './DashboardProvider';
+import { DashboardProvider, useDashboardStore, useDashboardStoreApi } from './DashboardProvider';
 import { createDashboardStore } from './dashboardStore';
 
 function RangeProbe({ label }: { label: string }) {
-  const timeRange = useDashboardStore((state) => state.timeRange);
-  const zoomTo = useDashboardStore((state) => state.zoomTo);
+  const store = useDashboardStoreApi();
+  const timeRange = useDashboardStore((state) => state.timeRange, store);
+  const zoomTo = useDashboardStore((state) => state.zoomTo, store);
   return (
     <button type="button" aria-label={label} onClick={() => zoomTo({ start: 1, end: 2 })}>
       {timeRange === null ? 'live' : `${timeRange.start}-${timeRange.end}`}
@@ -51,6 +52,19 @@ describe('DashboardProvider', () => {
     expect(screen.getByLabelText('probe').textContent).toBe('5-9');
     act(() => store.getState().setTimeRange({ start: 7, end: 8 }));
     expect(screen.getByLabelText('probe').textContent).toBe('7-8');
+  });
+
+  it('reads the provider store from plain selector calls', () => {
+    function Plain() {
+      const timeRange = useDashboardStore((state) => state.timeRange);
+      return <span data-testid="plain">{timeRange === null ? 'live' : timeRange.start}</span>;
+    }
+    render(
+      <DashboardProvider initial={{ timeRange: { start: 3, end: 4 } }}>
+        <Plain />
+      </DashboardProvider>,
+    );
+    expect(screen.getByTestId('plain').textContent).toBe('3');
   });
 
   it('works without a provider, each component on its own local store', () => {

@@ -51,13 +51,19 @@ export function useDashboardStoreApi(): DashboardStore {
 }
 
 /**
- * Selects from the dashboard store and re-renders when the selection changes (zustand's `useStore`). Works without
- * a provider, on a component-local store.
+ * Selects from the dashboard store and re-renders when the selection changes (zustand's `useStore`). Reads the
+ * nearest provider's store, or `store` when given. Outside a provider and without `store`, each call gets a store
+ * local to the component and the call site: a component that needs several selections there should call
+ * `useDashboardStoreApi()` once and pass the result as `store`.
  *
  * @example
  * const timeRange = useDashboardStore((state) => state.timeRange);
  * const zoomTo = useDashboardStore((state) => state.zoomTo);
+ * // outside a provider, several selections on one local store:
+ * const store = useDashboardStoreApi();
+ * const cursor = useDashboardStore((state) => state.cursor, store);
  */
-export function useDashboardStore<T>(selector: (state: DashboardState) => T): T {
-  return useStore(useDashboardStoreApi(), selector);
+export function useDashboardStore<T>(selector: (state: DashboardState) => T, store?: DashboardStore): T {
+  const fallback = useDashboardStoreApi();
+  return useStore(store ?? fallback, selector);
 }
