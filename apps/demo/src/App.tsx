@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { readParams, type RangeKey } from './lib/params';
+import { useTheme } from './lib/theme';
+import { ErrorBoundary } from './shell/ErrorBoundary';
+import { ThemeSwitcher, TimeRangePicker } from './shell/HeaderControls';
+import { BellIcon, CoinIcon, GaugeIcon, LogoMark, SparkIcon, TargetIcon, TraceIcon } from './shell/icons';
+import { Tabs, tabPanelProps, type TabDefinition } from './shell/Tabs';
+import { AlertsTab, AnomaliesTab, CostTab, SlosTab, TracesTab } from './shell/futureTabs';
+import { Overview } from './overview/Overview';
+import { createDemoSource } from './lib/source';
+
+type TabId = 'overview' | 'slos' | 'alerts' | 'traces' | 'anomalies' | 'cost';
+
+const TABS: readonly TabDefinition<TabId>[] = [
+  { id: 'overview', label: 'Overview', icon: <GaugeIcon /> },
+  { id: 'slos', label: 'SLOs', icon: <TargetIcon /> },
+  { id: 'alerts', label: 'Alerts', icon: <BellIcon /> },
+  { id: 'traces', label: 'Traces', icon: <TraceIcon /> },
+  { id: 'anomalies', label: 'Anomalies', icon: <SparkIcon /> },
+  { id: 'cost', label: 'Cost', icon: <CoinIcon /> },
+];
+
+const TAB_IDS = new Set<string>(TABS.map((tab) => tab.id));
+
+function tabFromHash(): TabId {
+  const id = window.location.hash.replace(/^#\/?/, '');
+  return TAB_IDS.has(id) ? (id as TabId) : 'overview';
+}
+
+export function App() {
+  const params = useMemo(() => readParams(window.location.search), []);
+  const source = useMemo(() => createDemoSource(params), [params]);
+  const [theme, setTheme] = useTheme(params.theme);
+  const [tab, setTab] = useState<TabId>(tabFromHash);
+  const [range, setRange] = useState<RangeKey>(params.range);
+  const liveAvailable = source.capabilities.live && params.frozenNow === undefined;
+  const [live, setLive] = useState(params.live && liveAvailable);
+
+  useEffect(() => {
+    const onHashChange = () => setTab(tabFromHash());
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  const selectTab = useCallback((id: TabId) => {
+    setTab(id);
+    const hash = id === 'overview' ? '' : `#/${id}`;
+    window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+  }, []);
+
+  const panels: Record<TabId, () => ReactNode> = {
+    overview: () => <Overview source={source} range={range} live={live} tickMs={params.tickMs} initialService={params.service} />,
+    slos: () => <SlosTab />,
+    alerts: () => <AlertsTab />,
+    traces: () => <TracesTab />,
+    anomalies: () => <AnomaliesTab />,
+    cost: () => <CostTab />,
+  };
+  const label = TABS.find((entry) => entry.id === tab)?.label ?? 'Tab';
+
+  return (
+    <div className="vigil-root demo-app" data-vigil-theme={theme}>
+      <a className="demo-skip" href={`#demo-panel-${tab}`}>
+        Skip to content
+      </a>
+      <header className="demo-header">
+        <div className="demo-header__inner">
+          <div className="demo-brand">
+            <LogoMark />
+            <div className="demo-brand__text">
+              <span className="demo-brand__name">Vigil</span>
+              <span className="demo-brand__sub">Command center</span>
+            </div>
+            <span className="demo-env" title={`Simulated data source, seed ${params.seed}`}>
+              Simulated · seed {params.seed}
+            </span>
+          </div>
+          <div className="demo-header__controls">
+            <TimeRangePicker range={range} onRangeChange={setRange} live={live} onLiveChange={setLive} liveAvailable={liveAvailable} />
+            <ThemeSwitcher theme={theme} onThemeChange={setTheme} />
+          </div>
+        </div>
+        <nav className="demo-nav" aria-label="Sections">
+          <Tabs tabs={TABS} selected={tab} onSelect={selectTab} label="Command center sections" idPrefix="demo" />
+        </nav>
+      </header>
+      <main className="demo-main">
+        {TABS.map((entry) =>
+          entry.id === tab ? (
+            <div key={entry.id} {...tabPanelProps('demo', entry.id)} className="demo-panel">
+              <ErrorBoundary label={label} resetKey={tab}>
+                {panels[entry.id]()}
+              </ErrorBoundary>
+            </div>
+          ) : (
+            // Unselected panels stay in the DOM, empty and hidden, so every tab's aria-controls resolves.
+            <div key={entry.id} {...tabPanelProps('demo', entry.id)} className="demo-panel" hidden />
+          ),
+        )}
+      </main>
+      <footer className="demo-footer">
+        <span>Vigil, an open-source kit for observability dashboards.</span>
+        <span>Data is simulated in your browser; nothing leaves this page.</span>
+      </footer>
+    </div>
+  );
+}
