@@ -1,1 +1,16 @@
 export type { Labels, Series, TimeRange } from './types';
+export { createSeries, validateSeries } from './create';
+export type { SeriesInput } from './create';
+export { rate, increase, instantRate } from './rate';
+export type { RateOptions } from './rate';
+export { resample, MAX_RESAMPLE_POINTS } from './resample';
+export type { ResampleOptions, ResampleAggregate, ResampleFill } from './resample';
+export { rolling } from './rolling';
+export type { RollingOptions, RollingAggregate } from './rolling';
+export { downsampleM4, downsampleLTTB, MAX_DOWNSAMPLE_COLUMNS } from './downsample';
+export type { DownsampledColumns, M4Options } from './downsample';
+export { findIndexAtOrBefore, sliceByTime, lastValue, seriesStats } from './lookup';
+export type { TimedValue, SeriesStats } from './lookup';
+export { parseDuration, formatDuration } from './duration';
+export { toCsv, toCsvCell } from './csv';
+export type { CsvValue, CsvOptions } from './csv';

@@ -1,0 +1,114 @@
+import { ValidationError, assertNumericArray } from '../errors';
+import type { Labels, Series, TimeRange } from './types';
+
+/** What `createSeries` accepts: plain arrays or typed arrays, copied into Float64Arrays. */
+export interface SeriesInput {
+  readonly name?: string;
+  readonly labels?: Labels;
+  /** Epoch milliseconds, finite and strictly ascending. */
+  readonly timestamps: ArrayLike<number>;
+  /** One value per timestamp; NaN marks a missing sample. Infinities are allowed. */
+  readonly values: ArrayLike<number>;
+}
+
+/**
+ * Builds a `Series` from plain or typed arrays, validating it and copying the data into fresh Float64Arrays (the
+ * caller's arrays are never kept). Timestamps must be finite and strictly ascending; values may be NaN, which means
+ * "no sample here".
+ *
+ * @throws ValidationError with a path such as `timestamps[3]` or `values` when the input is malformed.
+ * @example
+ * const cpu = createSeries({
+ *   name: 'cpu',
+ *   labels: { host: 'a' },
+ *   timestamps: [0, 15_000, 30_000],
+ *   values: [0.2, NaN, 0.4],
+ * });
+ * cpu.values instanceof Float64Array; // true
+ */
+export function createSeries(input: SeriesInput): Series {
+  if (input === null || typeof input !== 'object') throw new ValidationError('series', 'an object with timestamps and values', input);
+  assertNumericArray(input.timestamps, 'timestamps');
+  assertNumericArray(input.values, 'values');
+  if (input.name !== undefined && typeof input.name !== 'string') throw new ValidationError('name', 'a string', input.name);
+  const labels = validateLabels(input.labels ?? {}, 'labels');
+  const timestamps = Float64Array.from(input.timestamps);
+  const values = Float64Array.from(input.values);
+  checkColumns(timestamps, values, '');
+  const series: { name?: string; labels: Labels; timestamps: Float64Array; values: Float64Array } = {
+    labels: { ...labels },
+    timestamps,
+    values,
+  };
+  if (input.name !== undefined) series.name = input.name;
+  return series;
+}
+
+/**
+ * Checks that a value is a well-formed `Series`: Float64Array columns of equal length, finite strictly ascending
+ * timestamps, string labels and an optional string name. Returns the series unchanged so it can be used inline.
+ *
+ * @param path - Prefix for error paths, such as `query.series[2]`.
+ * @throws ValidationError naming the bad field, such as `series.timestamps[3]`.
+ * @example
+ * validateSeries(fromSomewhere, 'panel.series[0]'); // throws `panel.series[0].timestamps[3]: expected ...`
+ */
+export function validateSeries(series: Series, path = 'series'): Series {
+  if (series === null || typeof series !== 'object') throw new ValidationError(path, 'a series object', series);
+  if (!(series.timestamps instanceof Float64Array)) throw new ValidationError(`${path}.timestamps`, 'a Float64Array', series.timestamps);
+  if (!(series.values instanceof Float64Array)) throw new ValidationError(`${path}.values`, 'a Float64Array', series.values);
+  if (series.name !== undefined && typeof series.name !== 'string') throw new ValidationError(`${path}.name`, 'a string', series.name);
+  validateLabels(series.labels, `${path}.labels`);
+  checkColumns(series.timestamps, series.values, `${path}.`);
+  return series;
+}
+
+function validateLabels(labels: unknown, path: string): Labels {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) throw new ValidationError(path, 'an object of string label values', labels);
+  for (const [key, value] of Object.entries(labels)) {
+    if (typeof value !== 'string') throw new ValidationError(`${path}.${key}`, 'a string', value);
+  }
+  return labels as Labels;
+}
+
+function checkColumns(timestamps: Float64Array, values: Float64Array, prefix: string): void {
+  if (timestamps.length !== values.length) {
+    throw new ValidationError(`${prefix}values`, `an array of the same length as timestamps (${timestamps.length})`, values);
+  }
+  assertAscendingTimestamps(timestamps, `${prefix}timestamps`);
+}
+
+/**
+ * Throws unless every element is finite and strictly greater than the one before. Shared by the series functions
+ * that take bare timestamp columns.
+ * @internal
+ */
+export function assertAscendingTimestamps(timestamps: ArrayLike<number>, path: string, strict = true): void {
+  let previous = -Infinity;
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i] as number;
+    if (!Number.isFinite(t)) throw new ValidationError(`${path}[${i}]`, 'a finite epoch-millisecond timestamp', t);
+    if (strict ? t <= previous : t < previous) {
+      throw new ValidationError(`${path}[${i}]`, `a timestamp ${strict ? 'greater than' : 'at least'} the previous one (${previous})`, t);
+    }
+    previous = t;
+  }
+}
+
+/**
+ * Throws unless `range` is `{ start, end }` with finite `start <= end`.
+ * @internal
+ */
+export function assertTimeRange(range: TimeRange, path: string): void {
+  if (range === null || typeof range !== 'object') throw new ValidationError(path, 'a time range { start, end }', range);
+  if (typeof range.start !== 'number' || !Number.isFinite(range.start)) throw new ValidationError(`${path}.start`, 'a finite epoch-millisecond time', range.start);
+  if (typeof range.end !== 'number' || !Number.isFinite(range.end)) throw new ValidationError(`${path}.end`, 'a finite epoch-millisecond time', range.end);
+  if (range.end < range.start) throw new ValidationError(`${path}.end`, `a time at or after start (${range.start})`, range.end);
+}
+
+/** Copies name and labels from `source` onto a new series with the given columns. @internal */
+export function deriveSeries(source: Series, timestamps: Float64Array, values: Float64Array): Series {
+  return source.name === undefined
+    ? { labels: source.labels, timestamps, values }
+    : { name: source.name, labels: source.labels, timestamps, values };
+}

@@ -1,0 +1,207 @@
+import { ValidationError, assertNumericArray, assertPositiveNumber } from '../errors';
+import { assertAscendingTimestamps, deriveSeries, validateSeries } from './create';
+import type { Series } from './types';
+
+/** Options of `rate`, `increase` and `instantRate`. */
+export interface RateOptions {
+  /** Window length in milliseconds, > 0. Each output point looks at the samples in `(t - windowMs, t]`. */
+  readonly windowMs: number;
+  /**
+   * Evaluation times (epoch ms, ascending; repeats allowed). Defaults to the series' own timestamps. Use aligned
+   * step times here to reproduce a Prometheus range query.
+   */
+  readonly at?: ArrayLike<number>;
+  /**
+   * Extrapolate to the window edges as Prometheus does (default `true`). With `false`, `increase` is the
+   * reset-corrected difference between the last and first sample in the window, and `rate` is that divided by the
+   * window in seconds.
+   */
+  readonly extrapolate?: boolean;
+}
+
+/**
+ * When a window holds at most this many counter resets they are added one by one in sample order, exactly as
+ * Prometheus does; beyond it a difference of prefix sums keeps the work bounded (the two differ only by rounding).
+ */
+const RESETS_SUMMED_IN_ORDER = 64;
+
+/**
+ * Per-second rate of a counter over a trailing window, evaluated at each time in `options.at` (default: the series'
+ * timestamps). With the default `extrapolate: true` this reproduces Prometheus' `rate(metric[window])` exactly:
+ * counter resets are corrected (a drop means the counter restarted from 0), the increase is extrapolated towards
+ * the window edges (all the way when the first or last sample is within 1.1 average sample intervals of the edge,
+ * otherwise half an interval) but never to below zero, and the result is divided by the window length in seconds.
+ *
+ * The window is `(t - windowMs, t]`, left-open as in Prometheus 3. NaN values are missing samples and are skipped.
+ * A point whose window holds fewer than two samples is NaN: "no data", where Prometheus returns no sample.
+ * Runs in O(n + m) for n samples and m evaluation times.
+ *
+ * @throws ValidationError for a malformed series, a non-positive window or unsorted `at`.
+ * @example
+ * // A counter scraped every 15 s, growing by 30 each scrape: 2 per second.
+ * const requests = createSeries({ timestamps: [0, 15_000, 30_000, 45_000, 60_000], values: [0, 30, 60, 90, 120] });
+ * rate(requests, { windowMs: 60_000, at: [60_000] }).values; // Float64Array [2]
+ */
+export function rate(series: Series, options: RateOptions): Series {
+  return windowedCounter(series, options, true);
+}
+
+/**
+ * Increase of a counter over a trailing window: Prometheus' `increase(metric[window])`, which is `rate` multiplied
+ * by the window in seconds. Same windows, reset handling, extrapolation and NaN rules as `rate`. The result is
+ * usually not a whole number because of the extrapolation; pass `extrapolate: false` for the raw observed increase.
+ *
+ * @example
+ * // Prometheus' own test case: 0 1 2 3 2 3 4 every 5 minutes; the drop from 3 to 2 is a reset.
+ * const s = createSeries({ timestamps: [0, 3e5, 6e5, 9e5, 12e5, 15e5, 18e5], values: [0, 1, 2, 3, 2, 3, 4] });
+ * increase(s, { windowMs: 30 * 60_000, at: [18e5] }).values[0]; // 7
+ * increase(s, { windowMs: 30 * 60_000, at: [18e5], extrapolate: false }).values[0]; // 6
+ */
+export function increase(series: Series, options: RateOptions): Series {
+  return windowedCounter(series, options, false);
+}
+
+/**
+ * Per-second rate between the last two samples in each window, like Prometheus' `irate()`. If the last sample is
+ * lower than the one before (a counter reset), the rate is the last value divided by the interval. Fewer than two
+ * samples in the window gives NaN. `extrapolate` is ignored.
+ *
+ * @example
+ * const s = createSeries({ timestamps: [0, 10_000, 20_000], values: [0, 50, 60] });
+ * instantRate(s, { windowMs: 60_000 }).values; // Float64Array [NaN, 5, 1]
+ */
+export function instantRate(series: Series, options: RateOptions): Series {
+  const { timestamps, values, at } = prepare(series, options);
+  const windowMs = options.windowMs;
+  const out = new Float64Array(at.length);
+  let hi = -1; // last sample index with t <= evaluation time
+  for (let j = 0; j < at.length; j++) {
+    const t = at[j] as number;
+    while (hi + 1 < timestamps.length && (timestamps[hi + 1] as number) <= t) hi++;
+    const previous = hi - 1;
+    if (previous < 0 || (timestamps[previous] as number) <= t - windowMs) {
+      out[j] = NaN;
+      continue;
+    }
+    const last = values[hi] as number;
+    const before = values[previous] as number;
+    const seconds = ((timestamps[hi] as number) - (timestamps[previous] as number)) / 1000;
+    out[j] = (last < before ? last : last - before) / seconds;
+  }
+  return deriveSeries(series, Float64Array.from(at), out);
+}
+
+interface Prepared {
+  /** Timestamps of the non-NaN samples. */
+  readonly timestamps: Float64Array;
+  /** The non-NaN values. */
+  readonly values: Float64Array;
+  readonly at: ArrayLike<number>;
+}
+
+function prepare(series: Series, options: RateOptions): Prepared {
+  validateSeries(series);
+  if (options === null || typeof options !== 'object') throw new ValidationError('options', 'an options object with windowMs', options);
+  assertPositiveNumber(options.windowMs, 'options.windowMs');
+  if (options.extrapolate !== undefined && typeof options.extrapolate !== 'boolean') {
+    throw new ValidationError('options.extrapolate', 'a boolean', options.extrapolate);
+  }
+  let at: ArrayLike<number> = series.timestamps;
+  if (options.at !== undefined) {
+    assertNumericArray(options.at, 'options.at');
+    assertAscendingTimestamps(options.at, 'options.at', false);
+    at = options.at;
+  }
+  const { timestamps, values } = dropMissing(series.timestamps, series.values);
+  return { timestamps, values, at };
+}
+
+/** The columns without their NaN samples; the same arrays when there are none. */
+function dropMissing(timestamps: Float64Array, values: Float64Array): { timestamps: Float64Array; values: Float64Array } {
+  let missing = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing++;
+  if (missing === 0) return { timestamps, values };
+  const keptTimestamps = new Float64Array(values.length - missing);
+  const keptValues = new Float64Array(values.length - missing);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) continue;
+    keptTimestamps[k] = timestamps[i] as number;
+    keptValues[k] = v;
+    k++;
+  }
+  return { timestamps: keptTimestamps, values: keptValues };
+}
+
+function windowedCounter(series: Series, options: RateOptions, isRate: boolean): Series {
+  const { timestamps, values, at } = prepare(series, options);
+  const windowMs = options.windowMs;
+  const extrapolate = options.extrapolate ?? true;
+  const windowSeconds = windowMs / 1000;
+  const n = timestamps.length;
+
+  // Counter resets: sample i is a reset when values[i] < values[i - 1]; the lost amount is values[i - 1].
+  let resetCount = 0;
+  for (let i = 1; i < n; i++) if ((values[i] as number) < (values[i - 1] as number)) resetCount++;
+  const resetIndex = new Int32Array(resetCount);
+  const resetPrefix = new Float64Array(resetCount + 1); // resetPrefix[r] = sum of the first r lost amounts
+  for (let i = 1, r = 0; i < n; i++) {
+    const before = values[i - 1] as number;
+    if ((values[i] as number) < before) {
+      resetIndex[r] = i;
+      resetPrefix[r + 1] = (resetPrefix[r] as number) + before;
+      r++;
+    }
+  }
+
+  const out = new Float64Array(at.length);
+  let lo = 0; // first sample index with t > evaluation time - window
+  let hi = -1; // last sample index with t <= evaluation time
+  let resetLo = 0; // first reset with index > lo
+  let resetHi = 0; // first reset with index > hi
+  for (let j = 0; j < at.length; j++) {
+    const rangeEnd = at[j] as number;
+    const rangeStart = rangeEnd - windowMs;
+    while (hi + 1 < n && (timestamps[hi + 1] as number) <= rangeEnd) hi++;
+    while (lo < n && (timestamps[lo] as number) <= rangeStart) lo++;
+    if (hi - lo < 1) {
+      out[j] = NaN;
+      continue;
+    }
+    while (resetLo < resetCount && (resetIndex[resetLo] as number) <= lo) resetLo++;
+    while (resetHi < resetCount && (resetIndex[resetHi] as number) <= hi) resetHi++;
+
+    const firstValue = values[lo] as number;
+    let result = (values[hi] as number) - firstValue;
+    if (resetHi - resetLo <= RESETS_SUMMED_IN_ORDER) {
+      for (let r = resetLo; r < resetHi; r++) result += values[(resetIndex[r] as number) - 1] as number;
+    } else {
+      result += (resetPrefix[resetHi] as number) - (resetPrefix[resetLo] as number);
+    }
+
+    if (!extrapolate) {
+      out[j] = isRate ? result / windowSeconds : result;
+      continue;
+    }
+
+    const firstT = timestamps[lo] as number;
+    const lastT = timestamps[hi] as number;
+    let durationToStart = (firstT - rangeStart) / 1000;
+    let durationToEnd = (rangeEnd - lastT) / 1000;
+    const sampledInterval = (lastT - firstT) / 1000;
+    const averageInterval = sampledInterval / (hi - lo);
+    const threshold = averageInterval * 1.1;
+    if (durationToStart >= threshold) durationToStart = averageInterval / 2;
+    // A counter cannot go below zero: do not extrapolate further back than where the slope would reach 0.
+    if (result > 0 && firstValue >= 0) {
+      const durationToZero = sampledInterval * (firstValue / result);
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
+    if (durationToEnd >= threshold) durationToEnd = averageInterval / 2;
+    let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+    if (isRate) factor /= windowSeconds;
+    out[j] = result * factor;
+  }
+  return deriveSeries(series, Float64Array.from(at), out);
+}
