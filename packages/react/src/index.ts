@@ -1,1 +1,2 @@
-export {};
+export * from './charts';
+export * from './layout';

@@ -1,0 +1,13 @@
+export { TimeSeriesChart } from './TimeSeriesChart';
+export type { ChartDrawInfo, ChartThreshold, PercentileBand, TimeSeriesChartProps } from './types';
+export { ChartFrame } from './ChartFrame';
+export type { ChartFrameProps } from './ChartFrame';
+export { ChartLegend } from './ChartLegend';
+export type { ChartLegendProps, LegendItem } from './ChartLegend';
+export { ChartTooltip } from './ChartTooltip';
+export type { ChartTooltipProps, TooltipRow } from './ChartTooltip';
+export { useChartScales, computeChartScales } from './useChartScales';
+export type { ChartScales, ChartScalesInput } from './useChartScales';
+export { seriesKey, sliceAndDownsample, autoYDomain } from './prepare';
+export { chartKeyAction, zoomAround } from './keyboard';
+export type { ChartKeyAction } from './keyboard';
