@@ -284,7 +284,7 @@ export function parseNativeHistogram(value: unknown, path: string, what: string)
     if (b.rule === 3 && b.lower === -b.upper) continue;
     const ratio = b.lower > 0 ? b.upper / b.lower : b.upper < 0 ? b.lower / b.upper : NaN;
     const s = -Math.log2(Math.log2(ratio));
-    const rounded = Math.round(s);
+    const rounded = Math.round(s) + 0; // + 0 turns -0 into 0
     if (!Number.isFinite(s) || Math.abs(s - rounded) > 1e-6 || rounded < -4 || rounded > 8) return undefined;
     schema = rounded;
     break;
