@@ -70,7 +70,8 @@ export function downsampleM4(timestamps: ArrayLike<number>, values: ArrayLike<nu
   let minNextNaN = -1;
   let maxNextNaN = -1;
   let lastNextNaN = -1;
-  // The last sample written, with the same bookkeeping.
+  // The last sample written, with the same bookkeeping. (NaN samples between two columns are seen while the earlier
+  // column is still current, so its candidates already know their next NaN when they are written.)
   let emittedIndex = -1;
   let emittedNaNsBefore = 0;
   let emittedNextNaN = -1;
@@ -120,7 +121,6 @@ export function downsampleM4(timestamps: ArrayLike<number>, values: ArrayLike<nu
         if (maxNextNaN < 0) maxNextNaN = i;
         if (lastNextNaN < 0) lastNextNaN = i;
       }
-      if (emittedIndex >= 0 && emittedNextNaN < 0) emittedNextNaN = i;
       continue;
     }
     let c = Math.floor(((t - start) * pixels) / span);
