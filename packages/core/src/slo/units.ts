@@ -1,0 +1,155 @@
+import { ValidationError } from '../errors';
+import type { Period } from '../windows';
+
+/** Most slices one evaluation builds (about 95 years of 1-minute slices). */
+const MAX_SLICES = 50_000_000;
+import { validateEvents, type SLIEvents } from './events';
+import type { MaintenanceWindow, SLO } from './types';
+
+/**
+ * Budget units: what the error budget counts. For Occurrences a unit is an event interval (good and total events);
+ * for Timeslices a slice (good 1 or 0, total 1); for RatioTimeslices a slice (good = its ratio, total 1).
+ * `timestamps` are interval or slice ends. Prefix sums make any window sum O(log n).
+ * @internal
+ */
+export class BudgetUnits {
+  readonly timestamps: Float64Array;
+  /** cumGood[i] = sum of good over units 0..i-1; length n + 1. */
+  readonly cumGood: Float64Array;
+  readonly cumTotal: Float64Array;
+  readonly maintenance: readonly Period[];
+
+  constructor(timestamps: Float64Array, good: Float64Array, total: Float64Array, maintenance: readonly Period[]) {
+    const n = timestamps.length;
+    this.timestamps = timestamps;
+    this.cumGood = new Float64Array(n + 1);
+    this.cumTotal = new Float64Array(n + 1);
+    let g = 0;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      g += good[i] as number;
+      t += total[i] as number;
+      this.cumGood[i + 1] = g;
+      this.cumTotal[i + 1] = t;
+    }
+    this.maintenance = maintenance;
+  }
+
+  /** Index of the first unit whose timestamp is > x. */
+  upperBound(x: number): number {
+    let lo = 0;
+    let hi = this.timestamps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.timestamps[mid] as number) <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Good and total over units with timestamps in `(from, to]`. Never negative; good <= total. */
+  sum(from: number, to: number): { good: number; total: number } {
+    if (!(to > from)) return { good: 0, total: 0 };
+    const a = this.upperBound(from);
+    const b = this.upperBound(to);
+    const total = Math.max(0, (this.cumTotal[b] as number) - (this.cumTotal[a] as number));
+    const good = Math.min(total, Math.max(0, (this.cumGood[b] as number) - (this.cumGood[a] as number)));
+    return { good, total };
+  }
+
+  /** Milliseconds of `(from, to]` covered by maintenance windows. */
+  excludedMs(from: number, to: number): number {
+    let ms = 0;
+    let cursor = from;
+    for (const m of this.maintenance) {
+      const s = Math.max(m.start, cursor);
+      const e = Math.min(m.end, to);
+      if (e > s) {
+        ms += e - s;
+        cursor = e;
+      }
+    }
+    return ms;
+  }
+}
+
+/** Merges overlapping maintenance windows into disjoint sorted periods. @internal */
+export function mergeMaintenance(...lists: readonly (readonly MaintenanceWindow[])[]): Period[] {
+  const all = lists.flat().map((m) => ({ start: m.start, end: m.end })).filter((m) => m.end > m.start);
+  all.sort((a, b) => a.start - b.start);
+  const out: { start: number; end: number }[] = [];
+  for (const m of all) {
+    const last = out[out.length - 1];
+    if (last !== undefined && m.start <= last.end) last.end = Math.max(last.end, m.end);
+    else out.push({ ...m });
+  }
+  return out;
+}
+
+/** True when t is in `(m.start, m.end]` of one of the sorted, disjoint `maintenance` periods; `cursor` speeds scans. */
+function excludedAt(t: number, maintenance: readonly Period[], cursor: { i: number }): boolean {
+  while (cursor.i < maintenance.length && (maintenance[cursor.i] as Period).end < t) cursor.i++;
+  const m = maintenance[cursor.i];
+  return m !== undefined && t > m.start && t <= m.end;
+}
+
+/**
+ * Turns events into budget units for the SLO's budgeting method, leaving out everything inside maintenance windows:
+ * an event interval whose end lies in `(start, end]` of a maintenance window, and any slice that overlaps one.
+ * @internal
+ */
+export function budgetUnits(slo: SLO, events: SLIEvents, extraMaintenance: readonly MaintenanceWindow[] = [], validate = true): BudgetUnits {
+  if (validate) validateEvents(events, 'events');
+  const maintenance = mergeMaintenance(slo.maintenance, extraMaintenance);
+  const n = events.timestamps.length;
+  if (slo.timeslice === null) {
+    if (maintenance.length === 0) return new BudgetUnits(events.timestamps, events.good, events.total, maintenance);
+    const keep: number[] = [];
+    const cursor = { i: 0 };
+    for (let i = 0; i < n; i++) if (!excludedAt(events.timestamps[i] as number, maintenance, cursor)) keep.push(i);
+    return new BudgetUnits(
+      Float64Array.from(keep, (i) => events.timestamps[i] as number),
+      Float64Array.from(keep, (i) => events.good[i] as number),
+      Float64Array.from(keep, (i) => events.total[i] as number),
+      maintenance,
+    );
+  }
+  // Slices `(k d, (k + 1) d]`, aligned to the epoch, from the first event's slice to the last event's slice.
+  const d = slo.timeslice.durationMs;
+  const ends: number[] = [];
+  const good: number[] = [];
+  const total: number[] = [];
+  if (n > 0) {
+    const first = Math.ceil((events.timestamps[0] as number) / d) * d;
+    const last = Math.ceil((events.timestamps[n - 1] as number) / d) * d;
+    if ((last - first) / d > MAX_SLICES) {
+      throw new ValidationError('events.timestamps', `events spanning at most ${MAX_SLICES} slices of ${d} ms`, `a span of ${(last - first) / d} slices`);
+    }
+    let i = 0;
+    const cursor = { i: 0 };
+    for (let end = first; end <= last; end += d) {
+      let g = 0;
+      let t = 0;
+      while (i < n && (events.timestamps[i] as number) <= end) {
+        g += events.good[i] as number;
+        t += events.total[i] as number;
+        i++;
+      }
+      // Skip slices overlapping maintenance: (end - d, end] intersects (m.start, m.end].
+      while (cursor.i < maintenance.length && (maintenance[cursor.i] as Period).end <= end - d) cursor.i++;
+      const m = maintenance[cursor.i];
+      if (m !== undefined && m.start < end) continue;
+      if (t > 0) {
+        const ratio = g / t;
+        ends.push(end);
+        good.push(slo.budgetingMethod === 'Timeslices' ? (ratio >= slo.timeslice.target ? 1 : 0) : ratio);
+        total.push(1);
+      } else if (slo.noDataSlices !== 'ignore') {
+        ends.push(end);
+        good.push(slo.noDataSlices === 'good' ? 1 : 0);
+        total.push(1);
+      }
+    }
+  }
+  return new BudgetUnits(Float64Array.from(ends), Float64Array.from(good), Float64Array.from(total), maintenance);
+}
