@@ -21,7 +21,7 @@ import { formatChartValue, formatCount, withUnit } from './format';
 import { chartMargins } from './styles';
 import { useChartScales } from './useChartScales';
 import { useContainerWidth } from './useContainerWidth';
-import { useChartData } from './useChartData';
+import { bandColorIndex, useChartData } from './useChartData';
 
 const NO_SERIES: readonly Series[] = [];
 const NO_BANDS: readonly PercentileBand[] = [];
@@ -119,7 +119,7 @@ const ChartBody = forwardRef<HTMLElement, TimeSeriesChartProps>(function ChartBo
   const legendItems = useMemo<LegendItem[]>(
     () => [
       ...keys.map((key, i) => ({ key, color: seriesColorVar(i), dash: seriesDash(i, dashPatterns), kind: 'line' as const })),
-      ...bands.map((band, b) => ({ key: band.label, color: seriesColorVar(series.length + b), dash: [], kind: 'band' as const })),
+      ...bands.map((band, b) => ({ key: band.label, color: seriesColorVar(bandColorIndex(series, band, b)), dash: [], kind: 'band' as const })),
     ],
     [keys, bands, series.length, dashPatterns],
   );

@@ -31,6 +31,18 @@ export interface ChartData {
   readonly pointsDrawn: number;
 }
 
+/**
+ * The palette index of a band: that of its lower edge when the lower edge is also drawn as a line (a p50–p99 band
+ * takes p50's colour), else of its upper edge, else the next colour after the series.
+ */
+export function bandColorIndex(series: readonly Series[], band: PercentileBand, bandIndex: number): number {
+  const lower = series.indexOf(band.lower);
+  if (lower >= 0) return lower % SERIES_COLOR_COUNT;
+  const upper = series.indexOf(band.upper);
+  if (upper >= 0) return upper % SERIES_COLOR_COUNT;
+  return (series.length + bandIndex) % SERIES_COLOR_COUNT;
+}
+
 const EMPTY: ChartData = { lines: [], bands: [], items: [], summary: [], extents: [], pointsInRange: 0, pointsDrawn: 0 };
 
 /**
@@ -65,7 +77,7 @@ export function useChartData({ series, keys, bands, hidden, xDomain, plotWidth, 
       const upper = sliceAndDownsampleCached(band.upper, xDomain, plotWidth);
       pointsInRange += lower.pointsInRange + upper.pointsInRange;
       pointsDrawn += lower.timestamps.length + upper.timestamps.length;
-      const colorIndex = (series.length + b) % SERIES_COLOR_COUNT;
+      const colorIndex = bandColorIndex(series, band, b);
       drawnBands.push({ lower, upper, color: colors.series[colorIndex] as string, opacity: colors.bandOpacity });
       summary.push({ key: band.label, min: lower.min, max: upper.max, last: upper.last });
       extents.push(lower, upper);
