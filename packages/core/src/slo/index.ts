@@ -20,3 +20,5 @@ export { burnRate, evaluateSLO, formatBudgetTime } from './evaluate';
 export type { BudgetAmount, BurnRate, ErrorBudget, EvaluateOptions, Exhaustion, SLOStatus, SLOStatusLevel } from './evaluate';
 export { complianceReport, evaluateAlertHistory, sloTimeline } from './history';
 export type { AlertInterval, CompliancePeriod, ComplianceReport, HistoryOptions, SLOTimeline } from './history';
+export { buildSelector, errorRatioRuleName, escapePromQLString, generatePrometheusRules, prometheusRuleGroups, writeRuleFile, yamlString } from './prometheus';
+export type { PrometheusRule, PrometheusRuleGroup, RuleOptions } from './prometheus';
