@@ -1,5 +1,3 @@
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import { ValidationError } from '@vigil/core';
 import type { CliIo } from './io';
 
@@ -40,10 +38,10 @@ export class UsageError extends Error {
   }
 }
 
-/** `node:util` parseArgs in strict mode, with its errors turned into UsageErrors. */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+/** Runs an argument parser (`node:util` parseArgs), turning its errors into UsageErrors. */
+export function asUsage<T>(parse: () => T): T {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parse();
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error));
   }

@@ -1,8 +1,9 @@
+import { parseArgs } from 'node:util';
 import { VigilError, ValidationError } from '@vigil/core';
 import { quantiles } from '@vigil/core/percentile';
 import type { QuantileMethod } from '@vigil/core/percentile';
 import { toCsv } from '@vigil/core/series';
-import { defineCommand, parseFormat, parseOptions, toJson, toTable } from '../command';
+import { defineCommand, parseFormat, asUsage, toJson, toTable } from '../command';
 import type { Command, OutputFormat } from '../command';
 import { parseNumber, parseNumberList, readInput } from '../io';
 
@@ -36,12 +37,18 @@ Example:
   seq 1 100 | vigil quantile --q 0.5,0.99
 `,
   parse(args) {
-    const { values } = parseOptions(args, {
-      q: { type: 'string' },
-      method: { type: 'string' },
-      file: { type: 'string', short: 'f' },
-      format: { type: 'string' },
-    });
+    const { values } = asUsage(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: {
+          q: { type: 'string' },
+          method: { type: 'string' },
+          file: { type: 'string', short: 'f' },
+          format: { type: 'string' },
+        },
+      }),
+    );
     const qs = (values.q ?? '0.5,0.9,0.95,0.99').split(',').map((text, i) => {
       const q = parseNumber(text.trim());
       if (q === undefined || !(q >= 0 && q <= 1)) throw new ValidationError(`--q[${i}]`, 'a probability in [0, 1]', text);

@@ -1,7 +1,8 @@
+import { parseArgs } from 'node:util';
 import { ValidationError, VigilError } from '@vigil/core';
 import type { DataSource, Series } from '@vigil/core';
 import { formatDuration, parseDuration, seriesStats, toCsv } from '@vigil/core/series';
-import { defineCommand, parseFormat, parseOptions, toJson, toTable } from '../command';
+import { defineCommand, parseFormat, asUsage, toJson, toTable } from '../command';
 import type { Command, OutputFormat } from '../command';
 import type { CliIo } from '../io';
 
@@ -58,16 +59,19 @@ Example:
   vigil query 'sum by (service) (rate(http_requests_total[5m]))' --range 6h --step 1m --format csv
 `,
   parse(args) {
-    const { values, positionals } = parseOptions(
-      args,
-      {
-        range: { type: 'string' },
-        step: { type: 'string' },
-        end: { type: 'string' },
-        seed: { type: 'string' },
-        format: { type: 'string' },
-      },
-      true,
+    const { values, positionals } = asUsage(() =>
+      parseArgs({
+        args,
+        strict: true,
+        allowPositionals: true,
+        options: {
+          range: { type: 'string' },
+          step: { type: 'string' },
+          end: { type: 'string' },
+          seed: { type: 'string' },
+          format: { type: 'string' },
+        },
+      }),
     );
     if (positionals.length !== 1 || (positionals[0] as string).trim() === '') {
       throw new ValidationError('<promql>', 'exactly one query argument (quote it)', `${positionals.length} arguments`);

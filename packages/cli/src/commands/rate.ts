@@ -1,6 +1,7 @@
+import { parseArgs } from 'node:util';
 import { ValidationError } from '@vigil/core';
 import { createSeries, increase, instantRate, parseDuration, rate, toCsv } from '@vigil/core/series';
-import { defineCommand, parseOptions } from '../command';
+import { defineCommand, asUsage } from '../command';
 import type { Command } from '../command';
 import { parseTimestampValueCsv, readInput } from '../io';
 import type { TimeUnit } from '../io';
@@ -42,14 +43,20 @@ Example:
   printf 'timestamp,value\\n0,0\\n15000,30\\n30000,60\\n' | vigil rate --window 30s
 `,
   parse(args) {
-    const { values } = parseOptions(args, {
-      window: { type: 'string', short: 'w' },
-      function: { type: 'string' },
-      step: { type: 'string' },
-      'no-extrapolate': { type: 'boolean' },
-      'time-unit': { type: 'string' },
-      file: { type: 'string', short: 'f' },
-    });
+    const { values } = asUsage(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: {
+          window: { type: 'string', short: 'w' },
+          function: { type: 'string' },
+          step: { type: 'string' },
+          'no-extrapolate': { type: 'boolean' },
+          'time-unit': { type: 'string' },
+          file: { type: 'string', short: 'f' },
+        },
+      }),
+    );
     if (values.window === undefined) throw new ValidationError('--window', 'a duration such as 5m', undefined);
     const windowMs = parseDuration(values.window, '--window');
     if (windowMs <= 0) throw new ValidationError('--window', 'a duration longer than 0', values.window);
