@@ -99,13 +99,21 @@ export function ChartInteraction(props: ChartInteractionProps): ReactNode {
   };
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     if (event.button !== 0 || !(zoomable || onBrush)) return;
-    event.currentTarget.setPointerCapture?.(event.pointerId);
+    try {
+      event.currentTarget.setPointerCapture?.(event.pointerId);
+    } catch {
+      // Synthetic events carry no active pointer; brushing still works without capture.
+    }
     const x = localX(event);
     setBrush({ from: x, to: x });
   };
   const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
     if (brush === null) return;
-    event.currentTarget.releasePointerCapture?.(event.pointerId);
+    try {
+      event.currentTarget.releasePointerCapture?.(event.pointerId);
+    } catch {
+      // See setPointerCapture above.
+    }
     const to = localX(event);
     setBrush(null);
     const left = Math.min(brush.from, to);
