@@ -121,7 +121,7 @@ const ChartBody = forwardRef<HTMLElement, TimeSeriesChartProps>(function ChartBo
       ...keys.map((key, i) => ({ key, color: seriesColorVar(i), dash: seriesDash(i, dashPatterns), kind: 'line' as const })),
       ...bands.map((band, b) => ({ key: band.label, color: seriesColorVar(bandColorIndex(series, band, b)), dash: [], kind: 'band' as const })),
     ],
-    [keys, bands, series.length, dashPatterns],
+    [keys, bands, series, dashPatterns],
   );
 
   const empty = xDomain === null || !hasSamplesIn(allEdges, xDomain);
