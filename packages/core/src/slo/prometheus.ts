@@ -1,6 +1,6 @@
 import { ValidationError, VigilError } from '../errors';
 import { formatDayDuration } from '../windows';
-import type { LabelMatcher, MetricQuery, SLO } from './types';
+import type { AlertTier, LabelMatcher, MetricQuery, SLO } from './types';
 
 /**
  * Prometheus rule generation. The names are fixed and documented so dashboards and tests can rely on them:
@@ -171,7 +171,7 @@ export function prometheusRuleGroups(slos: readonly SLO[], options: RuleOptions 
     const labels: Record<string, string> = {};
     for (const key of Object.keys(slo.labels).sort()) labels[key] = slo.labels[key] as string;
     labels.slo = slo.name;
-    const tiers = options.recordingOnly === true ? [] : slo.alertTiers.filter((t) => t.reachable);
+    const tiers: readonly AlertTier[] = options.recordingOnly === true ? [] : slo.alertTiers.filter((t: AlertTier) => t.reachable);
     const windows = new Set<number>();
     for (const t of slo.alertTiers) {
       windows.add(t.shortWindowMs);
