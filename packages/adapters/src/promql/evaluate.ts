@@ -371,12 +371,31 @@ function evaluateAggregate(aggregate: Aggregate, context: Context): Value {
     }
     const { sum, count, extreme } = group;
     const values = s.values;
-    for (let j = 0; j < steps; j++) {
-      const v = values[j] as number;
-      if (Number.isNaN(v)) continue;
-      sum[j] = (sum[j] as number) + v;
-      count[j] = (count[j] as number) + 1;
-      if (aggregate.op === 'min' ? v < (extreme[j] as number) : v > (extreme[j] as number)) extreme[j] = v;
+    // One tight loop per operator; NaN (no sample) is skipped by the comparisons below.
+    if (aggregate.op === 'min') {
+      for (let j = 0; j < steps; j++) {
+        const v = values[j] as number;
+        if (v === v) {
+          count[j] = (count[j] as number) + 1;
+          if (v < (extreme[j] as number)) extreme[j] = v;
+        }
+      }
+    } else if (aggregate.op === 'max') {
+      for (let j = 0; j < steps; j++) {
+        const v = values[j] as number;
+        if (v === v) {
+          count[j] = (count[j] as number) + 1;
+          if (v > (extreme[j] as number)) extreme[j] = v;
+        }
+      }
+    } else {
+      for (let j = 0; j < steps; j++) {
+        const v = values[j] as number;
+        if (v === v) {
+          sum[j] = (sum[j] as number) + v;
+          count[j] = (count[j] as number) + 1;
+        }
+      }
     }
   }
   const series: EvaluatedSeries[] = [];

@@ -1,0 +1,110 @@
+/**
+ * Counter-based randomness: every number is a pure function of (seed, stream, index), computed by integer hashing.
+ * There is no generator state, so any sample can be recomputed on its own, in any order, live or not.
+ */
+
+/** murmur3's 32-bit finaliser: a fast bijective mix with good avalanche. */
+export function mix32(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a of a string, then mixed: a stable 32-bit id for a series or a stream name. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return mix32(h);
+}
+
+/** A 32-bit hash of (key, index). `key` already folds in the seed and the stream; `index` may exceed 2^32. */
+export function hashAt(key: number, index: number): number {
+  const low = index >>> 0;
+  const high = Math.floor(index / 4294967296) >>> 0;
+  return mix32(mix32(key ^ Math.imul(low, 0x9e3779b9)) + Math.imul(high ^ 0x7f4a7c15, 0x27d4eb2f) + low);
+}
+
+/** A uniform number in [0, 1) for (key, index). */
+export function uniformAt(key: number, index: number): number {
+  return hashAt(key, index) / 4294967296;
+}
+
+/** A standard normal number for (key, index), by Box-Muller over two independent hashes. */
+export function normalAt(key: number, index: number): number {
+  const u1 = (hashAt(key, index) + 0.5) / 4294967296;
+  const u2 = hashAt(key ^ 0x5bd1e995, index) / 4294967296;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Derives a key for one stream (a purpose, such as "deploys" or one series) under a seed. */
+export function streamKey(seed: number, stream: string | number): number {
+  return mix32(mix32(seed ^ 0x3c6ef372) ^ (typeof stream === 'number' ? mix32(stream) : hashString(stream)));
+}
+
+/**
+ * A count of events with the given mean, for (key, index): Poisson by inversion for small means, and a rounded
+ * normal (clipped at zero) for large ones, where the two are indistinguishable at the scale of a scrape.
+ */
+export function poissonAt(key: number, index: number, mean: number): number {
+  if (!(mean > 0)) return 0;
+  if (mean < 30) {
+    const u = uniformAt(key, index);
+    let p = Math.exp(-mean);
+    let cumulative = p;
+    let k = 0;
+    while (u > cumulative && k < 200) {
+      k++;
+      p *= mean / k;
+      cumulative += p;
+    }
+    return k;
+  }
+  return Math.max(0, Math.round(mean + Math.sqrt(mean) * normalAt(key, index)));
+}
+
+/**
+ * A binomial count (n trials, probability p) for (key, index): exact-enough by a normal approximation when the
+ * expected counts are large, Poisson-like for rare outcomes, always within [0, n].
+ */
+export function binomialAt(key: number, index: number, n: number, p: number): number {
+  if (n <= 0 || !(p > 0)) return 0;
+  if (p >= 1) return n;
+  const mean = n * p;
+  if (mean < 20) return Math.min(n, poissonAt(key, index, mean));
+  if (n - mean < 20) return n - Math.min(n, poissonAt(key, index, n - mean));
+  const value = Math.round(mean + Math.sqrt(mean * (1 - p)) * normalAt(key, index));
+  return value < 0 ? 0 : value > n ? n : value;
+}
+
+/** The standard normal CDF (Abramowitz and Stegun 7.1.26 for erf, absolute error below 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+/** The standard normal quantile function (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
