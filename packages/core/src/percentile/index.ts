@@ -4,3 +4,7 @@
  */
 export { quantile, quantiles } from './exact';
 export type { QuantileMethod, QuantileOptions } from './exact';
+export { histogramQuantile, histogramFraction } from './prometheus';
+export type { HistogramBucket } from './prometheus';
+export { nativeHistogramQuantile, nativeHistogramFraction, nativeHistogramBuckets, nativeBucketUpperBound } from './native-histogram';
+export type { NativeHistogram, NativeHistogramSpan, NativeHistogramBucket } from './native-histogram';

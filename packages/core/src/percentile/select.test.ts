@@ -12,7 +12,7 @@ function assertPartitioned(a: Float64Array, k: number): void {
   for (let i = k + 1; i < a.length; i++) if (!(a[i]! >= pivot)) throw new Error(`a[${i}]=${a[i]} < a[${k}]=${pivot}`);
 }
 
-const n = 50_000;
+const n = 20_000;
 const patterns: Record<string, () => Float64Array> = {
   ascending: () => Float64Array.from({ length: n }, (_, i) => i),
   descending: () => Float64Array.from({ length: n }, (_, i) => n - i),
@@ -44,7 +44,10 @@ describe('selectIndex', () => {
         expect(stats.visited).toBeLessThanOrEqual(4 * n);
         expect(stats.fallbacks).toBe(0);
         // Still a permutation of the input.
-        expect(sortedCopy(a)).toEqual(expected);
+        const after = sortedCopy(a);
+        let mismatches = 0;
+        for (let i = 0; i < after.length; i++) if (after[i] !== expected[i]) mismatches++;
+        expect(mismatches).toBe(0);
       }
     });
   }
