@@ -26,6 +26,8 @@ export interface FakePrometheus {
   readonly requests: SeenRequest[];
   /** Queue replies; each request takes the next one, and the last one repeats. */
   reply(...replies: Reply[]): void;
+  /** Always answer requests to `path` with `reply` (checked before the queue); cleared by `reply()`. */
+  route(path: string, reply: Reply): void;
   /** Resolves when `count` requests have arrived. */
   waitForRequests(count: number): Promise<void>;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export const failure = (status: number, errorType: string, error: string, header
 export async function startFakePrometheus(): Promise<FakePrometheus> {
   const requests: SeenRequest[] = [];
   let queue: Reply[] = [success([])];
+  const routes = new Map<string, Reply>();
   const waiters: { count: number; resolve: () => void }[] = [];
   const hanging = new Set<ServerResponse>();
 
@@ -61,7 +64,7 @@ export async function startFakePrometheus(): Promise<FakePrometheus> {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
       }
-      const reply = queue.length > 1 ? (queue.shift() as Reply) : (queue[0] as Reply);
+      const reply = routes.get(url.pathname) ?? (queue.length > 1 ? (queue.shift() as Reply) : (queue[0] as Reply));
       if ('hang' in reply) {
         hanging.add(res);
         return;
@@ -97,6 +100,10 @@ export async function startFakePrometheus(): Promise<FakePrometheus> {
     requests,
     reply(...replies) {
       queue = replies;
+      routes.clear();
+    },
+    route(path, reply) {
+      routes.set(path, reply);
     },
     waitForRequests(count) {
       if (requests.length >= count) return Promise.resolve();
