@@ -51,12 +51,18 @@ export function downsampleM4(timestamps: ArrayLike<number>, values: ArrayLike<nu
   const n = timestamps.length;
   const span = end - start;
 
-  const outTimestamps = new Float64Array(Math.min(n, 8 * pixels));
-  const outValues = new Float64Array(outTimestamps.length);
-  let written = 0;
+  const out: M4Output = {
+    timestamps: new Float64Array(Math.min(n, 8 * pixels)),
+    values: new Float64Array(Math.min(n, 8 * pixels)),
+    written: 0,
+    emittedIndex: -1,
+    emittedNaNsBefore: 0,
+    emittedNextNaN: -1,
+  };
 
   // The current column's four candidates, as sample indices (-1: none yet). For each we remember how many NaN
   // samples came before it (to know whether a gap separates two kept samples) and the first NaN sample after it.
+  // They are plain locals, not captured by any closure, so the hot loop stays in registers.
   let column = -1;
   let firstIndex = -1;
   let minIndex = -1;
@@ -70,42 +76,9 @@ export function downsampleM4(timestamps: ArrayLike<number>, values: ArrayLike<nu
   let minNextNaN = -1;
   let maxNextNaN = -1;
   let lastNextNaN = -1;
-  // The last sample written, with the same bookkeeping. (NaN samples between two columns are seen while the earlier
-  // column is still current, so its candidates already know their next NaN when they are written.)
-  let emittedIndex = -1;
-  let emittedNaNsBefore = 0;
-  let emittedNextNaN = -1;
+  let minValue = NaN;
+  let maxValue = NaN;
   let nanCount = 0;
-
-  const emit = (index: number, nansBefore: number, nextNaN: number): void => {
-    if (index === emittedIndex) return;
-    if (emittedIndex >= 0 && nansBefore > emittedNaNsBefore) {
-      // A gap lies between the previous kept sample and this one: keep its first NaN sample as the break.
-      outTimestamps[written] = timestamps[emittedNextNaN] as number;
-      outValues[written] = NaN;
-      written++;
-    }
-    outTimestamps[written] = timestamps[index] as number;
-    outValues[written] = values[index] as number;
-    written++;
-    emittedIndex = index;
-    emittedNaNsBefore = nansBefore;
-    emittedNextNaN = nextNaN;
-  };
-
-  const flush = (): void => {
-    if (firstIndex < 0) return;
-    // Emit the four candidates in index order; first <= min, max <= last always holds.
-    emit(firstIndex, firstNaNsBefore, firstNextNaN);
-    if (minIndex <= maxIndex) {
-      emit(minIndex, minNaNsBefore, minNextNaN);
-      emit(maxIndex, maxNaNsBefore, maxNextNaN);
-    } else {
-      emit(maxIndex, maxNaNsBefore, maxNextNaN);
-      emit(minIndex, minNaNsBefore, minNextNaN);
-    }
-    emit(lastIndex, lastNaNsBefore, lastNextNaN);
-  };
 
   let i = 0;
   while (i < n && (timestamps[i] as number) < start) i++;
@@ -113,7 +86,8 @@ export function downsampleM4(timestamps: ArrayLike<number>, values: ArrayLike<nu
     const t = timestamps[i] as number;
     if (t > end) break;
     const v = values[i] as number;
-    if (Number.isNaN(v)) {
+    if (v !== v) {
+      // NaN: a gap.
       nanCount++;
       if (firstIndex >= 0) {
         if (firstNextNaN < 0) firstNextNaN = i;
@@ -126,19 +100,24 @@ export function downsampleM4(timestamps: ArrayLike<number>, values: ArrayLike<nu
     let c = Math.floor(((t - start) * pixels) / span);
     if (c >= pixels) c = pixels - 1;
     if (c !== column) {
-      flush();
+      if (firstIndex >= 0) {
+        flushColumn(out, timestamps, values, firstIndex, firstNaNsBefore, firstNextNaN, minIndex, minNaNsBefore, minNextNaN, maxIndex, maxNaNsBefore, maxNextNaN, lastIndex, lastNaNsBefore, lastNextNaN);
+      }
       column = c;
       firstIndex = minIndex = maxIndex = lastIndex = i;
       firstNaNsBefore = minNaNsBefore = maxNaNsBefore = lastNaNsBefore = nanCount;
       firstNextNaN = minNextNaN = maxNextNaN = lastNextNaN = -1;
+      minValue = maxValue = v;
       continue;
     }
-    if (v < (values[minIndex] as number)) {
+    if (v < minValue) {
+      minValue = v;
       minIndex = i;
       minNaNsBefore = nanCount;
       minNextNaN = -1;
     }
-    if (v > (values[maxIndex] as number)) {
+    if (v > maxValue) {
+      maxValue = v;
       maxIndex = i;
       maxNaNsBefore = nanCount;
       maxNextNaN = -1;
@@ -147,8 +126,70 @@ export function downsampleM4(timestamps: ArrayLike<number>, values: ArrayLike<nu
     lastNaNsBefore = nanCount;
     lastNextNaN = -1;
   }
-  flush();
-  return { timestamps: outTimestamps.slice(0, written), values: outValues.slice(0, written) };
+  if (firstIndex >= 0) {
+    flushColumn(out, timestamps, values, firstIndex, firstNaNsBefore, firstNextNaN, minIndex, minNaNsBefore, minNextNaN, maxIndex, maxNaNsBefore, maxNextNaN, lastIndex, lastNaNsBefore, lastNextNaN);
+  }
+  const written = out.written;
+  return { timestamps: out.timestamps.slice(0, written), values: out.values.slice(0, written) };
+}
+
+/** M4's output buffers and the bookkeeping of the last sample written. */
+interface M4Output {
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  written: number;
+  emittedIndex: number;
+  emittedNaNsBefore: number;
+  emittedNextNaN: number;
+}
+
+/** Writes one column's candidates in index order (first <= min, max <= last always holds). */
+function flushColumn(
+  out: M4Output,
+  timestamps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  firstIndex: number,
+  firstNaNsBefore: number,
+  firstNextNaN: number,
+  minIndex: number,
+  minNaNsBefore: number,
+  minNextNaN: number,
+  maxIndex: number,
+  maxNaNsBefore: number,
+  maxNextNaN: number,
+  lastIndex: number,
+  lastNaNsBefore: number,
+  lastNextNaN: number,
+): void {
+  emitSample(out, timestamps, values, firstIndex, firstNaNsBefore, firstNextNaN);
+  if (minIndex <= maxIndex) {
+    emitSample(out, timestamps, values, minIndex, minNaNsBefore, minNextNaN);
+    emitSample(out, timestamps, values, maxIndex, maxNaNsBefore, maxNextNaN);
+  } else {
+    emitSample(out, timestamps, values, maxIndex, maxNaNsBefore, maxNextNaN);
+    emitSample(out, timestamps, values, minIndex, minNaNsBefore, minNextNaN);
+  }
+  emitSample(out, timestamps, values, lastIndex, lastNaNsBefore, lastNextNaN);
+}
+
+/**
+ * Writes one kept sample, preceded by the first NaN sample after the previous kept one when NaN samples separate
+ * them. (NaN samples between two columns are seen while the earlier column is still current, so its candidates
+ * already know their next NaN when they are written.)
+ */
+function emitSample(out: M4Output, timestamps: ArrayLike<number>, values: ArrayLike<number>, index: number, nansBefore: number, nextNaN: number): void {
+  if (index === out.emittedIndex) return;
+  if (out.emittedIndex >= 0 && nansBefore > out.emittedNaNsBefore) {
+    out.timestamps[out.written] = timestamps[out.emittedNextNaN] as number;
+    out.values[out.written] = NaN;
+    out.written++;
+  }
+  out.timestamps[out.written] = timestamps[index] as number;
+  out.values[out.written] = values[index] as number;
+  out.written++;
+  out.emittedIndex = index;
+  out.emittedNaNsBefore = nansBefore;
+  out.emittedNextNaN = nextNaN;
 }
 
 /**

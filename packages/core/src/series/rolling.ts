@@ -73,51 +73,49 @@ function rollingExtreme(timestamps: Float64Array, values: Float64Array, windowMs
 }
 
 function rollingMoments(timestamps: Float64Array, values: Float64Array, windowMs: number, aggregate: 'mean' | 'sum' | 'count' | 'stddev', out: Float64Array): void {
+  // The window state lives in plain locals updated inline (no closures), which keeps the loop fast on millions of
+  // points. Adding and removing a sample are the same update with sign +1 or -1.
   let lo = 0;
   let count = 0; // non-NaN samples in the window
   let positiveInfinities = 0;
   let negativeInfinities = 0;
   let finiteCount = 0;
-  let sum = 0;
+  let sum = 0; // Neumaier sum of the finite samples
   let compensation = 0;
   let mean = 0; // Welford, over the finite samples
   let squaredDeviations = 0;
 
-  const addToSum = (v: number): void => {
-    const next = sum + v;
-    compensation += Math.abs(sum) >= Math.abs(v) ? sum - next + v : v - next + sum;
-    sum = next;
-  };
-  const add = (v: number, sign: 1 | -1): void => {
-    if (v === Infinity) positiveInfinities += sign;
-    else if (v === -Infinity) negativeInfinities += sign;
-    else {
-      addToSum(sign * v);
-      finiteCount += sign;
-      if (finiteCount === 0) {
-        mean = 0;
-        squaredDeviations = 0;
-        sum = 0;
-        compensation = 0;
-      } else {
-        const delta = v - mean;
-        mean += (sign * delta) / finiteCount;
-        squaredDeviations += sign * delta * (v - mean);
-      }
-    }
-    count += sign;
-  };
-
   for (let i = 0; i < values.length; i++) {
-    const t = timestamps[i] as number;
-    const v = values[i] as number;
-    if (!Number.isNaN(v)) add(v, 1);
-    const windowStart = t - windowMs;
-    while ((timestamps[lo] as number) <= windowStart) {
-      const old = values[lo] as number;
-      if (!Number.isNaN(old)) add(old, -1);
-      lo++;
+    const windowStart = (timestamps[i] as number) - windowMs;
+    let index = i;
+    let sign = 1;
+    // First add sample i, then remove every sample that has left the window.
+    for (;;) {
+      const v = values[index] as number;
+      if (v === v) {
+        count += sign;
+        if (v === Infinity) positiveInfinities += sign;
+        else if (v === -Infinity) negativeInfinities += sign;
+        else {
+          finiteCount += sign;
+          if (finiteCount === 0) {
+            sum = compensation = mean = squaredDeviations = 0;
+          } else {
+            const signed = sign * v;
+            const next = sum + signed;
+            compensation += Math.abs(sum) >= Math.abs(signed) ? sum - next + signed : signed - next + sum;
+            sum = next;
+            const delta = v - mean;
+            mean += (sign * delta) / finiteCount;
+            squaredDeviations += sign * delta * (v - mean);
+          }
+        }
+      }
+      if ((timestamps[lo] as number) > windowStart) break;
+      index = lo++;
+      sign = -1;
     }
+
     if (aggregate === 'count') {
       out[i] = count;
       continue;
