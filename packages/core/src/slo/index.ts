@@ -22,3 +22,5 @@ export { complianceReport, evaluateAlertHistory, sloTimeline } from './history';
 export type { AlertInterval, CompliancePeriod, ComplianceReport, HistoryOptions, SLOTimeline } from './history';
 export { buildSelector, errorRatioRuleName, escapePromQLString, generatePrometheusRules, prometheusRuleGroups, writeRuleFile, yamlString } from './prometheus';
 export type { PrometheusRule, PrometheusRuleGroup, RuleOptions } from './prometheus';
+export { parseOpenSLO } from './openslo';
+export type { OpenSLODataSource, OpenSLOResult, OpenSLOService } from './openslo';
