@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ValidationError, VigilError } from '@vigil/core';
-import type { DataSource, Series } from '@vigil/core';
+import { ValidationError } from '@vigil/core';
+import type { Series } from '@vigil/core';
+import { createSimulatedSource } from '@vigil/adapters/simulated';
 import { formatDuration, parseDuration, seriesStats, toCsv } from '@vigil/core/series';
 import { defineCommand, parseFormat, asUsage, toJson, toTable } from '../command';
 import type { Command, OutputFormat } from '../command';
@@ -14,6 +15,9 @@ interface QueryConfig {
   readonly seed: number;
   readonly format: OutputFormat;
 }
+
+/** The simulated source takes seeds in [-2^31, 2^31]. */
+const MAX_SEED = 2 ** 31;
 
 /** Range queries may return at most this many points per series. */
 const MAX_POINTS_PER_SERIES = 1_000_000;
@@ -31,14 +35,6 @@ export function seriesDisplayName(series: Series): string {
   return `${name}{${labels.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}}`;
 }
 
-/** Loads the seeded simulated source from `@vigil/adapters/simulated`. */
-async function createSource(seed: number): Promise<DataSource> {
-  const simulated = (await import('@vigil/adapters/simulated')) as { createSimulatedSource?: (options: { seed: number }) => DataSource };
-  if (typeof simulated.createSimulatedSource !== 'function') {
-    throw new VigilError('UNSUPPORTED', 'this build of @vigil/adapters has no simulated source (createSimulatedSource)');
-  }
-  return simulated.createSimulatedSource({ seed });
-}
 
 export const queryCommand: Command = defineCommand<QueryConfig>({
   name: 'query',
@@ -52,7 +48,7 @@ Options:
   --range D     how far back from --end, a Prometheus duration such as 15m, 1h, 7d (default 1h)
   --step D      resolution (default: about 240 points over the range); the range is aligned to multiples of it
   --end T       end of the range: epoch milliseconds or an ISO 8601 date (default: now)
-  --seed N      seed of the simulated source, a whole number (default 1)
+  --seed N      seed of the simulated source, a whole number in [-2^31, 2^31] (default 1)
   --format F    table (default), csv or json
 
 Example:
@@ -89,13 +85,14 @@ Example:
       if (!Number.isFinite(end)) throw new ValidationError('--end', 'epoch milliseconds or an ISO 8601 date', values.end);
     }
     const seedText = values.seed ?? '1';
-    const seed = /^\d{1,15}$/.test(seedText) ? Number(seedText) : NaN;
-    if (!Number.isSafeInteger(seed)) throw new ValidationError('--seed', 'a whole number', seedText);
+    const seed = /^-?\d{1,10}$/.test(seedText) ? Number(seedText) : NaN;
+    if (!(Math.abs(seed) <= MAX_SEED)) throw new ValidationError('--seed', `a whole number in [-${MAX_SEED}, ${MAX_SEED}] (write a negative one as --seed=-5)`, seedText);
     return { query: positionals[0] as string, rangeMs, stepMs, end, seed, format: parseFormat(values.format, 'table') };
   },
   async execute(config, io) {
-    const source = await createSource(config.seed);
-    const now = config.end ?? (io.now ?? Date.now)();
+    const clock = io.now ?? Date.now;
+    const source = createSimulatedSource({ seed: config.seed, now: clock });
+    const now = config.end ?? clock();
     const end = Math.floor(now / config.stepMs) * config.stepMs;
     const range = { start: end - config.rangeMs, end };
     const result = await source.queryRange({ query: config.query, range, stepMs: config.stepMs });
