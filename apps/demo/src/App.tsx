@@ -8,6 +8,7 @@ import { Tabs, tabPanelProps, type TabDefinition } from './shell/Tabs';
 import { AlertsTab, AnomaliesTab, CostTab, SlosTab, TracesTab } from './shell/futureTabs';
 import { Overview } from './overview/Overview';
 import { createDemoSource } from './lib/source';
+import { demoClock } from './lib/simulation';
 
 type TabId = 'overview' | 'slos' | 'alerts' | 'traces' | 'anomalies' | 'cost';
 
@@ -30,6 +31,7 @@ function tabFromHash(): TabId {
 export function App() {
   const params = useMemo(() => readParams(window.location.search), []);
   const source = useMemo(() => createDemoSource(params), [params]);
+  const clock = useMemo(() => demoClock(params), [params]);
   const [theme, setTheme] = useTheme(params.theme);
   const [tab, setTab] = useState<TabId>(tabFromHash);
   const [range, setRange] = useState<RangeKey>(params.range);
@@ -49,7 +51,7 @@ export function App() {
   }, []);
 
   const panels: Record<TabId, () => ReactNode> = {
-    overview: () => <Overview source={source} range={range} live={live} tickMs={params.tickMs} initialService={params.service} />,
+    overview: () => <Overview source={source} range={range} live={live} tickMs={params.tickMs} clock={clock} initialService={params.service} />,
     slos: () => <SlosTab />,
     alerts: () => <AlertsTab />,
     traces: () => <TracesTab />,

@@ -10,6 +10,8 @@
  * - `live`     0 to start paused. Default on.
  * - `service`  initial service filter. Default all services.
  * - `theme`    light, dark or high-contrast; overrides the stored choice for this visit only.
+ * - `fail`     make part of the simulated source fail, to see the error states: `latency` (histogram queries),
+ *              `errors` (5xx queries), `events` or `all`.
  */
 export interface DemoParams {
   readonly seed: number;
@@ -19,7 +21,11 @@ export interface DemoParams {
   readonly live: boolean;
   readonly service: string | undefined;
   readonly theme: ThemeName | undefined;
+  readonly fail: FailureMode | undefined;
 }
+
+export const FAILURE_MODES = ['latency', 'errors', 'events', 'all'] as const;
+export type FailureMode = (typeof FAILURE_MODES)[number];
 
 export const RANGE_KEYS = ['1h', '6h', '24h', '7d'] as const;
 export type RangeKey = (typeof RANGE_KEYS)[number];
@@ -93,6 +99,11 @@ export function readParams(search: string): DemoParams {
   if (isOneOf(THEMES, themeText)) theme = themeText;
   else if (themeText !== null) problems.push(`theme must be one of ${THEMES.join(', ')}, got "${themeText}"`);
 
+  const failText = query.get('fail');
+  let fail: FailureMode | undefined;
+  if (isOneOf(FAILURE_MODES, failText)) fail = failText;
+  else if (failText !== null) problems.push(`fail must be one of ${FAILURE_MODES.join(', ')}, got "${failText}"`);
+
   if (problems.length > 0) console.warn(`Vigil demo: ignoring URL parameters: ${problems.join('; ')}`);
-  return { seed, tickMs, frozenNow, range, live, service, theme };
+  return { seed, tickMs, frozenNow, range, live, service, theme, fail };
 }
