@@ -1,2 +1,7 @@
 export * from './charts';
 export * from './layout';
+export * from './theme';
+export * from './cards';
+export * from './status';
+export * from './hooks';
+export * from './utils';

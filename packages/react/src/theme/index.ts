@@ -1,0 +1,1 @@
+export { seriesColor, resolveCssColor, SERIES_COLOR_COUNT } from './palette';
