@@ -19,10 +19,6 @@ async function range(s: SimulatedSource, query: string, start: number, end: numb
   return (await s.queryRange({ query, range: { start, end }, stepMs })).data;
 }
 
-function byService(series: Series[]): Map<string, Series> {
-  return new Map(series.map((s) => [s.labels.service ?? '', s]));
-}
-
 /** An hour of a service with no incident and no deploy warm-up, starting on the hour. */
 function quietHour(s: SimulatedSource, service: string, from: number): number {
   for (let start = from; start < from + 7 * DAY; start += HOUR) {
