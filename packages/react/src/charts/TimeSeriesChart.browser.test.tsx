@@ -75,7 +75,12 @@ function parseColor(css: string): [number, number, number] {
 describe('TimeSeriesChart in Chromium', () => {
   it('paints a million points on the canvas, with the theme colour where the data is', async () => {
     let info: ChartDrawInfo | null = null;
-    const el = await mount(<TimeSeriesChart title="Requests" series={[millionPoints()]} yDomain={[0, 20]} height={240} onDraw={(i) => (info = i)} />);
+    let paints = 0;
+    const onDraw = (i: ChartDrawInfo) => {
+      info = i;
+      paints++;
+    };
+    const el = await mount(<TimeSeriesChart title="Requests" series={[millionPoints()]} yDomain={[0, 20]} height={240} onDraw={onDraw} />);
     await vi.waitFor(() => expect(info).not.toBeNull());
     const drawn = info as unknown as ChartDrawInfo;
     expect(drawn.pointsInRange).toBe(N);
@@ -108,6 +113,16 @@ describe('TimeSeriesChart in Chromium', () => {
     // Far above the line (value 19, in the flat part) nothing is painted.
     const above = ctx.getImageData(x, Math.round((top + height * 0.05) * scale), 1, 1).data;
     expect(above[3]).toBe(0);
+
+    // Moving the crosshair (pointer and keyboard) never repaints the canvas.
+    const paintsBefore = paints;
+    expect(paintsBefore).toBe(1);
+    await userEvent.hover(plot, { position: { x: width * 0.3, y: height / 2 } });
+    await userEvent.hover(plot, { position: { x: width * 0.6, y: height / 2 } });
+    plot.focus();
+    await userEvent.keyboard('{ArrowRight}{ArrowRight}');
+    await vi.waitFor(() => expect(el.querySelector('[aria-live="polite"]')?.textContent).toMatch(/requests: /));
+    expect(paints).toBe(paintsBefore);
   });
 
   it('shows the tooltip in every chart of the sync group while one is hovered', async () => {

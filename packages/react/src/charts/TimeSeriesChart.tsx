@@ -145,7 +145,7 @@ const ChartBody = forwardRef<HTMLElement, TimeSeriesChartProps>(function ChartBo
           <ChartStateBody state={state} height={height} title={title} message={errorMessage(error)} />
         ) : measuredWidth > 0 && xDomain !== null ? (
           <>
-            <ChartCanvas scene={scene} onPaint={onPaint} />
+            {colors.resolved ? <ChartCanvas scene={scene} onPaint={onPaint} /> : null}
             <ChartAxes width={measuredWidth} height={height} margins={margins} scales={scales} formatTick={formatTick} thresholds={thresholds} events={events} />
             <ChartEvents events={events} scales={scales} margins={margins} plotWidth={plotWidth} timeZone={timeZone} idPrefix={generatedId} />
             <ChartInteraction

@@ -5,6 +5,8 @@ import type { RefObject } from 'react';
 export interface ChartColors {
   readonly series: readonly string[];
   readonly bandOpacity: number;
+  /** False until read from the element (the canvas waits for it, so it paints once, in the right colours). */
+  readonly resolved: boolean;
 }
 
 /** Used when a variable is missing (no theme CSS loaded, or jsdom): Okabe–Ito, colour-blind safe. */
@@ -34,14 +36,14 @@ export function seriesDash(index: number, mode: 'auto' | 'always' | 'never'): re
 
 /** Reads the series colours and band opacity from the computed style of `element`. */
 export function resolveChartColors(element: Element | null): ChartColors {
-  if (element === null || typeof getComputedStyle !== 'function') return { series: FALLBACK_SERIES_COLORS, bandOpacity: 0.18 };
+  if (element === null || typeof getComputedStyle !== 'function') return { series: FALLBACK_SERIES_COLORS, bandOpacity: 0.18, resolved: true };
   const style = getComputedStyle(element);
   const series = FALLBACK_SERIES_COLORS.map((fallback, i) => style.getPropertyValue(`--vigil-series-${i + 1}`).trim() || fallback);
   const opacity = Number.parseFloat(style.getPropertyValue('--vigil-band-opacity'));
-  return { series, bandOpacity: Number.isFinite(opacity) && opacity >= 0 && opacity <= 1 ? opacity : 0.18 };
+  return { series, bandOpacity: Number.isFinite(opacity) && opacity >= 0 && opacity <= 1 ? opacity : 0.18, resolved: true };
 }
 
-const sameColors = (a: ChartColors, b: ChartColors) => a.bandOpacity === b.bandOpacity && a.series.join() === b.series.join();
+const sameColors = (a: ChartColors, b: ChartColors) => a.resolved === b.resolved && a.bandOpacity === b.bandOpacity && a.series.join() === b.series.join();
 
 const useIsomorphicLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 
@@ -50,7 +52,7 @@ const useIsomorphicLayoutEffect = typeof window === 'undefined' ? useEffect : us
  * `data-vigil-theme` change on any ancestor, or a change of `prefers-color-scheme` / `prefers-contrast`.
  */
 export function useChartColors(ref: RefObject<Element | null>): ChartColors {
-  const [colors, setColors] = useState<ChartColors>(() => ({ series: FALLBACK_SERIES_COLORS, bandOpacity: 0.18 }));
+  const [colors, setColors] = useState<ChartColors>(() => ({ series: FALLBACK_SERIES_COLORS, bandOpacity: 0.18, resolved: false }));
   useIsomorphicLayoutEffect(() => {
     const element = ref.current;
     if (element === null) return undefined;
