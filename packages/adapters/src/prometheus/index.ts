@@ -3,5 +3,5 @@ export type { PrometheusSource, PrometheusMatch, PrometheusLabelQuery, Prometheu
 export type { PrometheusSourceOptions } from './options';
 export type { PrometheusSeries, PrometheusInstantSample, NativeHistogramSample, BucketSpan } from './parse';
 export { parseMatrix, parseInstant, parseNativeHistogram, parseSampleValue } from './parse';
-export { escapePromQLString, formatSeriesMatcher, isLabelName, isMetricName } from './selector';
+export { formatSeriesMatcher, isLabelName, isMetricName } from './selector';
 export type { SeriesMatcher } from './selector';

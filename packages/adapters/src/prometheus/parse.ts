@@ -1,4 +1,5 @@
 import { SourceError, ValidationError } from '@vigil/core/errors';
+import type { NativeHistogram, NativeHistogramSpan } from '@vigil/core/percentile';
 import type { InstantSample, Labels, Series } from '@vigil/core/source';
 
 /**
@@ -7,24 +8,16 @@ import type { InstantSample, Labels, Series } from '@vigil/core/source';
  * the field. Work is linear in the size of the body, which the HTTP layer caps.
  */
 
-/** A span of consecutive buckets in a native histogram: skip `offset` bucket indexes, then `length` buckets. */
-export interface BucketSpan {
-  readonly offset: number;
-  readonly length: number;
-}
+/** A run of consecutive native histogram buckets (core's `NativeHistogramSpan`). */
+export type BucketSpan = NativeHistogramSpan;
 
 /**
- * A native (exponential, sparse) histogram sample, rebuilt from the bucket boundaries Prometheus' JSON API sends.
- * Bucket `i` of schema `s` covers `(2^((i-1)·2^-s), 2^(i·2^-s)]` on the positive side and the mirror on the negative
- * side; `positiveSpans` lay out the indexes and `positiveCounts` hold each bucket's count (absolute, not deltas;
- * floats, since `rate()` of a histogram has fractional counts).
+ * A native (exponential, sparse) histogram sample, rebuilt from the bucket boundaries Prometheus' JSON API sends:
+ * core's `NativeHistogram` with absolute counts (`positiveCounts`/`negativeCounts`, floats, since `rate()` of a
+ * histogram has fractional counts), ready for `nativeHistogramQuantile` from `@vigil/core/percentile`. Bucket `i` of
+ * schema `s` covers `(2^((i-1)·2^-s), 2^(i·2^-s)]` on the positive side and the mirror on the negative side.
  */
-export interface NativeHistogramSample {
-  readonly schema: number;
-  readonly zeroThreshold: number;
-  readonly zeroCount: number;
-  readonly count: number;
-  readonly sum: number;
+export interface NativeHistogramSample extends NativeHistogram {
   readonly positiveSpans: readonly BucketSpan[];
   readonly positiveCounts: readonly number[];
   readonly negativeSpans: readonly BucketSpan[];
@@ -276,37 +269,54 @@ export function parseNativeHistogram(value: unknown, path: string, what: string)
     parsed.push({ rule, lower, upper, count: bucketCount });
   }
 
+  // The zero bucket is the one closed on both sides around 0. Prometheus leaves it out when it is empty.
   let zeroThreshold = 0;
   let zeroCount = 0;
-  // The schema: from the ratio of the first bucket away from zero.
+  let hasZeroBucket = false;
+  for (const b of parsed) {
+    if (b.rule === 3 && b.lower === -b.upper) {
+      zeroThreshold = b.upper;
+      zeroCount = b.count;
+      hasZeroBucket = true;
+    }
+  }
+  const isZero = (b: Bucket) => b.rule === 3 && b.lower === -b.upper;
+  // Buckets next to the zero bucket are clipped to its threshold (not a power of two), so the schema comes from
+  // the ratio of a bucket away from zero.
   let schema: number | undefined;
   for (const b of parsed) {
-    if (b.rule === 3 && b.lower === -b.upper) continue;
+    if (isZero(b) || (b.lower > 0 && b.lower === zeroThreshold) || (b.upper < 0 && b.upper === -zeroThreshold)) continue;
     const ratio = b.lower > 0 ? b.upper / b.lower : b.upper < 0 ? b.lower / b.upper : NaN;
     const s = -Math.log2(Math.log2(ratio));
     const rounded = Math.round(s) + 0; // + 0 turns -0 into 0
-    if (!Number.isFinite(s) || Math.abs(s - rounded) > 1e-6 || rounded < -4 || rounded > 8) return undefined;
+    if (!Number.isFinite(s) || Math.abs(s - rounded) > 1e-6 || rounded < -4 || rounded > 8) continue;
     schema = rounded;
     break;
   }
+  const nonZero = parsed.filter((b) => !isZero(b));
+  if (schema === undefined && nonZero.length > 0) return undefined; // only clipped buckets: the schema is ambiguous
   const resolvedSchema = schema ?? 0;
   const scale = 2 ** resolvedSchema;
   const positive: [number, number][] = [];
   const negative: [number, number][] = [];
   const close = (a: number, b: number) => Math.abs(a - b) <= BOUNDARY_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
-  for (const b of parsed) {
-    if (b.rule === 3 && b.lower === -b.upper) {
-      zeroThreshold = b.upper;
-      zeroCount = b.count;
-      continue;
-    }
+  /** Whether `inner` is the bucket's bound clipped to the zero threshold (learning the threshold if no zero bucket was sent). */
+  const clipped = (inner: number, gridInner: number, outer: number): boolean => {
+    if (!(inner > gridInner && inner < outer)) return false;
+    if (hasZeroBucket || zeroThreshold !== 0) return close(inner, zeroThreshold);
+    zeroThreshold = inner;
+    return true;
+  };
+  for (const b of nonZero) {
     if (b.lower > 0) {
       const index = Math.round(Math.log2(b.upper) * scale);
-      if (!close(b.upper, 2 ** (index / scale)) || !close(b.lower, 2 ** ((index - 1) / scale))) return undefined;
+      const gridLower = 2 ** ((index - 1) / scale);
+      if (!close(b.upper, 2 ** (index / scale)) || !(close(b.lower, gridLower) || clipped(b.lower, gridLower, b.upper))) return undefined;
       positive.push([index, b.count]);
     } else if (b.upper < 0) {
       const index = Math.round(Math.log2(-b.lower) * scale);
-      if (!close(-b.lower, 2 ** (index / scale)) || !close(-b.upper, 2 ** ((index - 1) / scale))) return undefined;
+      const gridUpper = 2 ** ((index - 1) / scale);
+      if (!close(-b.lower, 2 ** (index / scale)) || !(close(-b.upper, gridUpper) || clipped(-b.upper, gridUpper, -b.lower))) return undefined;
       negative.push([index, b.count]);
     } else {
       return undefined; // a bucket straddling zero that is not the zero bucket

@@ -1,11 +1,10 @@
 import { ValidationError } from '@vigil/core/errors';
+import { escapeLabelValue } from '../promql/format';
 
 /**
- * Building PromQL selectors from plain values, with every label value escaped. The adapter never pastes a caller's
+ * Building PromQL selectors from plain values, with every label value escaped by the shared `escapeLabelValue`
+ * (Go string-literal escapes: backslash, double quote, control characters). The adapter never pastes a caller's
  * value into a query unquoted.
- *
- * TODO(promql): switch to `escapeLabelValue` / `formatSelector` from `../promql` once that module exports them;
- * the rules below are the same ones (PromQL double-quoted strings follow Go's string literal syntax).
  */
 
 /** Prometheus 2.x label names: `[a-zA-Z_][a-zA-Z0-9_]*`. */
@@ -32,28 +31,6 @@ export function isMetricName(name: string): boolean {
 }
 
 /**
- * Escapes a value for a PromQL double-quoted string (without the quotes): backslash, double quote and control
- * characters are escaped the way Go's string literals expect, everything else passes through.
- *
- * @example
- * escapePromQLString('say "hi"\n'); // 'say \\"hi\\"\\n'
- */
-export function escapePromQLString(value: string): string {
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x5c) out += '\\\\';
-    else if (c === 0x22) out += '\\"';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += value[i];
-  }
-  return out;
-}
-
-/**
  * Formats a `SeriesMatcher` as a PromQL selector, such as `http_requests_total{job="api",path="/a\"b"}`.
  * Label names are sorted so equal matchers give equal strings (and equal cache keys).
  *
@@ -74,7 +51,7 @@ export function formatSeriesMatcher(matcher: SeriesMatcher, path: string): strin
       const value = labels[name];
       if (!isLabelName(name)) throw new ValidationError(`${path}.labels`, 'label names matching [a-zA-Z_][a-zA-Z0-9_]*', name);
       if (typeof value !== 'string') throw new ValidationError(`${path}.labels.${name}`, 'a string', value);
-      parts.push(`${name}="${escapePromQLString(value)}"`);
+      parts.push(`${name}="${escapeLabelValue(value, `${path}.labels.${name}`)}"`);
     }
   }
   if (metric === undefined && parts.length === 0) throw new ValidationError(path, 'a metric name or at least one label', matcher);

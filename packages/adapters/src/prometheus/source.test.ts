@@ -1,11 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError } from '@vigil/core/errors';
+import { nativeHistogramBuckets, nativeHistogramQuantile } from '@vigil/core/percentile';
+import type { NativeHistogram } from '@vigil/core/percentile';
 import { startFakePrometheus, success } from '../../test/prometheus/fake-server';
 import type { FakePrometheus } from '../../test/prometheus/fake-server';
 import { alignRange, createPrometheusSource } from './source';
 import { parseInstant, parseMatrix, parseNativeHistogram } from './parse';
-import { escapePromQLString, formatSeriesMatcher } from './selector';
+import { escapeLabelValue } from '../promql/format';
+import { formatSeriesMatcher } from './selector';
 
 let server: FakePrometheus;
 beforeAll(async () => {
@@ -180,7 +183,7 @@ describe('createPrometheusSource: requests and results', () => {
           fc.string({ unit: fc.constantFrom('\\', '"', '\n', '\r', '\t', '\x00', '\x1b', '\x7f', 'x', '4', '{', '}', ',', '=', 'a', 'é', '😀'), maxLength: 32 }),
           fc.string({ unit: 'binary', maxLength: 32 }),
         ),
-        (value) => unquote(escapePromQLString(value)) === value,
+        (value) => unquote(escapeLabelValue(value)) === value,
       ),
     );
     expect(formatSeriesMatcher({ metric: 'http_requests_total', labels: { b: '2', a: '1' } }, 'm')).toBe('http_requests_total{a="1",b="2"}');
@@ -264,12 +267,70 @@ describe('native histograms', () => {
     });
   });
 
+  it('round-trips core’s bucket expansion: JSON buckets → parse → the same buckets and quantiles (property)', () => {
+    // Oracle: core's nativeHistogramBuckets expands a histogram into explicit bounds, which we render the way
+    // Prometheus' JSON API does (boundary rule, bounds and count as strings; empty buckets left out).
+    const side = fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3 }), counts: fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 4 }) }), { maxLength: 3 });
+    const toSpans = (start: number, runs: { gap: number; counts: number[] }[]) => ({
+      spans: runs.map((run, i) => ({ offset: i === 0 ? start + run.gap : run.gap, length: run.counts.length })),
+      counts: runs.flatMap((run) => run.counts),
+    });
+    const histogram = fc
+      .record({
+        schema: fc.integer({ min: -4, max: 8 }),
+        zeroThreshold: fc.constantFrom(0, 2 ** -128, 0.001, 0.3),
+        zeroCount: fc.integer({ min: 0, max: 5 }),
+        positiveStart: fc.integer({ min: -20, max: 20 }),
+        negativeStart: fc.integer({ min: -20, max: 20 }),
+        positive: side,
+        negative: side,
+      })
+      .map(({ schema, zeroThreshold, zeroCount, positiveStart, negativeStart, positive, negative }): NativeHistogram => {
+        const p = toSpans(positiveStart, positive);
+        const n = toSpans(negativeStart, negative);
+        const count = zeroCount + p.counts.reduce((a, b) => a + b, 0) + n.counts.reduce((a, b) => a + b, 0);
+        return { schema, zeroThreshold, zeroCount, count, sum: 1.5, positiveSpans: p.spans, positiveCounts: p.counts, negativeSpans: n.spans, negativeCounts: n.counts };
+      });
+    const rule = (lowerInclusive: boolean, upperInclusive: boolean) => (lowerInclusive ? (upperInclusive ? 3 : 1) : upperInclusive ? 0 : 2);
+    fc.assert(
+      fc.property(histogram, (h) => {
+        const expected = nativeHistogramBuckets(h).filter((b) => b.count > 0);
+        // Buckets wholly inside the zero bucket do not exist in Prometheus (observations land in the zero bucket).
+        fc.pre(expected.every((b) => b.lower >= b.upper || !(b.upper <= h.zeroThreshold && b.lower >= -h.zeroThreshold) || (b.lowerInclusive && b.upperInclusive)));
+        fc.pre(expected.every((b) => b.lower < b.upper || (b.lower === 0 && b.upper === 0)));
+        // When every bucket is clipped to the zero threshold the schema cannot be told (tested separately below).
+        const clipped = (b: (typeof expected)[number]) => h.zeroThreshold > 0 && (b.lower === h.zeroThreshold || b.upper === -h.zeroThreshold);
+        const isZeroBucket = (b: (typeof expected)[number]) => b.lowerInclusive && b.upperInclusive;
+        const sided = expected.filter((b) => !isZeroBucket(b));
+        fc.pre(sided.length === 0 || sided.some((b) => !clipped(b)));
+        const json = { count: String(h.count), sum: String(h.sum), buckets: expected.map((b) => [rule(b.lowerInclusive, b.upperInclusive), String(b.lower), String(b.upper), String(b.count)]) };
+        const parsed = parseNativeHistogram(json, 'h', 'test');
+        expect(parsed).toBeDefined();
+        expect(nativeHistogramBuckets(parsed as NativeHistogram).filter((b) => b.count > 0)).toEqual(expected);
+        // Empty buckets (which the API leaves out) can change where the zero bucket is taken to start: compare
+        // quantiles only when every bucket was sent.
+        const allSent = [...(h.positiveCounts ?? []), ...(h.negativeCounts ?? [])].every((c) => c > 0);
+        if (h.count > 0 && allSent) {
+          for (const q of [0.1, 0.5, 0.9]) expect(nativeHistogramQuantile(q, parsed as NativeHistogram)).toBe(nativeHistogramQuantile(q, h));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  }, 30_000);
+
   it('recognises finer schemas and refuses non-exponential layouts', () => {
     const b = (i: number) => String(2 ** (i / 8));
     const h = parseNativeHistogram({ count: '3', sum: '3', buckets: [[0, b(-3), b(-2), '1'], [0, b(-2), b(-1), '2']] }, 'h', 'test');
     expect(h?.schema).toBe(3);
     expect(h?.positiveSpans).toEqual([{ offset: -2, length: 2 }]);
     expect(parseNativeHistogram({ count: '3', sum: '3', buckets: [[0, '0.1', '0.25', '3']] }, 'h', 'test')).toBeUndefined();
+    // A lone bucket clipped to the zero threshold fits several schemas: refused rather than guessed.
+    expect(parseNativeHistogram({ count: '1', sum: '1', buckets: [[0, '0.3', String(2 ** (-13 / 8)), '1']] }, 'h', 'test')).toBeUndefined();
+    // With a second bucket the schema is known and the clipped bound is the zero threshold.
+    const withNeighbour = parseNativeHistogram({ count: '2', sum: '1', buckets: [[0, '0.3', String(2 ** (-13 / 8)), '1'], [0, String(2 ** (-13 / 8)), String(2 ** (-12 / 8)), '1']] }, 'h', 'test');
+    expect(withNeighbour?.schema).toBe(3);
+    expect(withNeighbour?.zeroThreshold).toBe(0.3);
+    expect(withNeighbour?.positiveSpans).toEqual([{ offset: -13, length: 2 }]);
   });
 
   it('merges histogram and float points of a matrix by time and warns about unmappable ones', () => {
