@@ -419,12 +419,20 @@ export function validateEvents(events: SLIEvents, path = 'events'): SLIEvents {
   const n = events.timestamps.length;
   if (events.good.length !== n) throw new ValidationError(`${path}.good`, `a Float64Array of length ${n}`, events.good);
   if (events.total.length !== n) throw new ValidationError(`${path}.total`, `a Float64Array of length ${n}`, events.total);
-  assertTimestamps(events.timestamps, `${path}.timestamps`);
+  const { timestamps, good, total } = events;
+  let previous = -Infinity;
+  // One pass over the three columns; the error branch re-checks to name the exact problem.
   for (let i = 0; i < n; i++) {
-    const t = events.total[i] as number;
-    const g = events.good[i] as number;
+    const ts = timestamps[i] as number;
+    const t = total[i] as number;
+    const g = good[i] as number;
+    if (ts > previous && ts < Infinity && t >= 0 && t < Infinity && g >= 0 && g <= t) {
+      previous = ts;
+      continue;
+    }
+    if (!(ts > previous) || !Number.isFinite(ts)) throw new ValidationError(`${path}.timestamps[${i}]`, `a finite timestamp greater than the previous one (${previous})`, ts);
     if (!(t >= 0) || !Number.isFinite(t)) throw new ValidationError(`${path}.total[${i}]`, 'a finite count >= 0', t);
-    if (!(g >= 0) || g > t) throw new ValidationError(`${path}.good[${i}]`, `a count in [0, total] (total is ${t})`, g);
+    throw new ValidationError(`${path}.good[${i}]`, `a count in [0, total] (total is ${t})`, g);
   }
   return events;
 }

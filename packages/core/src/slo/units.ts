@@ -14,25 +14,37 @@ import type { MaintenanceWindow, SLO } from './types';
  */
 export class BudgetUnits {
   readonly timestamps: Float64Array;
-  /** cumGood[i] = sum of good over units 0..i-1; length n + 1. */
-  readonly cumGood: Float64Array;
-  readonly cumTotal: Float64Array;
+  readonly good: Float64Array;
+  readonly total: Float64Array;
+  /** cumGood[i] = sum of good over units 0..i-1; length n + 1. Built on the first query when `indexed`. */
+  private cumGood: Float64Array | null = null;
+  private cumTotal: Float64Array | null = null;
   readonly maintenance: readonly Period[];
+  /** With `indexed` (many queries: history, alerts) sums use prefix sums; without (one instant) direct loops. */
+  private readonly indexed: boolean;
 
-  constructor(timestamps: Float64Array, good: Float64Array, total: Float64Array, maintenance: readonly Period[]) {
-    const n = timestamps.length;
+  constructor(timestamps: Float64Array, good: Float64Array, total: Float64Array, maintenance: readonly Period[], indexed = true) {
     this.timestamps = timestamps;
-    this.cumGood = new Float64Array(n + 1);
-    this.cumTotal = new Float64Array(n + 1);
+    this.good = good;
+    this.total = total;
+    this.maintenance = maintenance;
+    this.indexed = indexed;
+  }
+
+  private buildIndex(): void {
+    const n = this.timestamps.length;
+    const cumGood = new Float64Array(n + 1);
+    const cumTotal = new Float64Array(n + 1);
     let g = 0;
     let t = 0;
     for (let i = 0; i < n; i++) {
-      g += good[i] as number;
-      t += total[i] as number;
-      this.cumGood[i + 1] = g;
-      this.cumTotal[i + 1] = t;
+      g += this.good[i] as number;
+      t += this.total[i] as number;
+      cumGood[i + 1] = g;
+      cumTotal[i + 1] = t;
     }
-    this.maintenance = maintenance;
+    this.cumGood = cumGood;
+    this.cumTotal = cumTotal;
   }
 
   /** Index of the first unit whose timestamp is > x. */
@@ -52,9 +64,20 @@ export class BudgetUnits {
     if (!(to > from)) return { good: 0, total: 0 };
     const a = this.upperBound(from);
     const b = this.upperBound(to);
-    const total = Math.max(0, (this.cumTotal[b] as number) - (this.cumTotal[a] as number));
-    const good = Math.min(total, Math.max(0, (this.cumGood[b] as number) - (this.cumGood[a] as number)));
-    return { good, total };
+    let good = 0;
+    let total = 0;
+    if (this.indexed) {
+      if (this.cumGood === null) this.buildIndex();
+      total = (this.cumTotal as Float64Array)[b]! - (this.cumTotal as Float64Array)[a]!;
+      good = (this.cumGood as Float64Array)[b]! - (this.cumGood as Float64Array)[a]!;
+    } else {
+      for (let i = a; i < b; i++) {
+        good += this.good[i] as number;
+        total += this.total[i] as number;
+      }
+    }
+    total = Math.max(0, total);
+    return { good: Math.min(total, Math.max(0, good)), total };
   }
 
   /** Milliseconds of `(from, to]` covered by maintenance windows. */
@@ -98,12 +121,12 @@ function excludedAt(t: number, maintenance: readonly Period[], cursor: { i: numb
  * an event interval whose end lies in `(start, end]` of a maintenance window, and any slice that overlaps one.
  * @internal
  */
-export function budgetUnits(slo: SLO, events: SLIEvents, extraMaintenance: readonly MaintenanceWindow[] = [], validate = true): BudgetUnits {
+export function budgetUnits(slo: SLO, events: SLIEvents, extraMaintenance: readonly MaintenanceWindow[] = [], validate = true, indexed = true): BudgetUnits {
   if (validate) validateEvents(events, 'events');
   const maintenance = mergeMaintenance(slo.maintenance, extraMaintenance);
   const n = events.timestamps.length;
   if (slo.timeslice === null) {
-    if (maintenance.length === 0) return new BudgetUnits(events.timestamps, events.good, events.total, maintenance);
+    if (maintenance.length === 0) return new BudgetUnits(events.timestamps, events.good, events.total, maintenance, indexed);
     const keep: number[] = [];
     const cursor = { i: 0 };
     for (let i = 0; i < n; i++) if (!excludedAt(events.timestamps[i] as number, maintenance, cursor)) keep.push(i);
@@ -112,6 +135,7 @@ export function budgetUnits(slo: SLO, events: SLIEvents, extraMaintenance: reado
       Float64Array.from(keep, (i) => events.good[i] as number),
       Float64Array.from(keep, (i) => events.total[i] as number),
       maintenance,
+      indexed,
     );
   }
   // Slices `(k d, (k + 1) d]`, aligned to the epoch, from the first event's slice to the last event's slice.
@@ -151,5 +175,5 @@ export function budgetUnits(slo: SLO, events: SLIEvents, extraMaintenance: reado
       }
     }
   }
-  return new BudgetUnits(Float64Array.from(ends), Float64Array.from(good), Float64Array.from(total), maintenance);
+  return new BudgetUnits(Float64Array.from(ends), Float64Array.from(good), Float64Array.from(total), maintenance, indexed);
 }
