@@ -221,7 +221,7 @@ async function main() {
 
     await check('KPI cards show numbers', async () => {
       await waitForKpis(page);
-      const cards = await page.$$eval('[data-kpi]', (elements) => elements.map((element) => ({ id: element.getAttribute('data-kpi'), value: element.querySelector('[data-kpi-value]')?.textContent ?? element.textContent ?? '' })));
+      const cards = await page.$$eval('[data-kpi]', (elements) => elements.map((element) => ({ id: element.getAttribute('data-kpi'), value: element.querySelector('[data-testid="vigil-metric-value"]')?.textContent ?? '' })));
       assert(cards.length >= 5, `expected at least 5 KPI cards, found ${cards.length}`);
       for (const card of cards) {
         assert(/\d/.test(card.value), `KPI ${card.id} shows no number: "${card.value}"`);
@@ -251,17 +251,19 @@ async function main() {
       assert(missing.length === 0, `health status does not list ${missing.join(', ')}`);
     });
 
-    await check('live tick updates the data', async () => {
-      const before = await page.getAttribute('[data-region="overview"]', 'data-updated');
-      assert(before !== null && Number(before) > 0, `overview has no data-updated stamp (${before})`);
-      await page.waitForFunction((previous) => Number(document.querySelector('[data-region="overview"]')?.getAttribute('data-updated')) > Number(previous), before, { timeout: 8_000 });
-    });
+    // Live: remember where the data ends now; after the other checks (which take longer than one 15 s step), it must
+    // have moved on. New samples only exist once per step, so the windows move in whole steps.
+    const dataEndAtStart = Number(await page.getAttribute('[data-region="overview"]', 'data-data-end'));
+    const liveStartedAt = Date.now();
 
+    const legendCount = () => page.locator('[data-chart="requests"] ul[aria-label$="series"] button').count();
     await check('service filter narrows the charts', async () => {
       const target = services[1] ?? services[0];
       assert(target !== undefined, 'no service to filter on');
       const countsBefore = await page.$$eval('[data-chart="requests"],[data-chart="errors"]', (charts) => charts.map((chart) => Number(chart.getAttribute('data-series-count'))));
       assert(countsBefore.every((count) => count >= SERVICES_MIN), `charts show ${countsBefore.join('/')} series before filtering`);
+      const legendBefore = await legendCount();
+      assert(legendBefore === services.length, `request chart legend has ${legendBefore} entries for ${services.length} services`);
       await page.selectOption('#demo-service-filter', target);
       await page.waitForFunction(
         () => [...document.querySelectorAll('[data-chart="requests"],[data-chart="errors"]')].every((chart) => chart.getAttribute('data-series-count') === '1' && chart.getAttribute('data-state') === 'ready'),
@@ -270,6 +272,10 @@ async function main() {
       );
       const legends = await page.$$eval('[data-chart="requests"]', (charts) => charts.map((chart) => chart.getAttribute('data-series-names') ?? ''));
       assert(legends.every((names) => names === target), `request chart shows "${legends.join()}" instead of "${target}"`);
+      const legendAfter = await legendCount();
+      assert(legendAfter === 1, `request chart legend has ${legendAfter} entries after filtering on ${target}`);
+      const subtitle = (await page.locator('.ov-subtitle').textContent()) ?? '';
+      assert(subtitle.includes(target), `subtitle does not name the service: "${subtitle}"`);
       const ink = await chartInk(page);
       assert(ink.every((chart) => chart.painted > 200 || chart.pathLength > 100), 'a chart went blank after filtering');
       await page.selectOption('#demo-service-filter', '');
@@ -332,6 +338,47 @@ async function main() {
       });
     }
     await selectTheme(page, 'Light theme');
+
+    await check('time range picker re-queries (6 h)', async () => {
+      const firstTimestamp = () => page.$eval('[data-region="overview"]', (element) => element.getAttribute('data-data-end'));
+      await page.getByRole('radio', { name: 'Last 6 hours' }).check();
+      await page.waitForFunction(() => document.querySelector('.ov-subtitle')?.textContent?.includes('Last 6 hours'), undefined, { timeout: 5_000 });
+      await waitForKpis(page);
+      await waitForCharts(page);
+      assert((await firstTimestamp()) !== '', 'no data after switching to 6 h');
+      const delta = (await page.locator('[data-kpi="requests"] .vigil-delta').textContent()) ?? '';
+      assert(delta.includes('previous 6 hours'), `request-rate delta does not compare with the previous 6 hours: "${delta}"`);
+      await page.getByRole('radio', { name: 'Last 1 hour' }).check();
+      await waitForKpis(page);
+    });
+
+    await check('live tick brings new data', async () => {
+      assert(Number.isFinite(dataEndAtStart) && dataEndAtStart > 0, `overview reported no data end (${dataEndAtStart})`);
+      const waitMs = Math.max(1_000, 20_000 - (Date.now() - liveStartedAt));
+      await page.waitForFunction(
+        (previous) => Number(document.querySelector('[data-region="overview"]')?.getAttribute('data-data-end')) > previous,
+        dataEndAtStart,
+        { timeout: waitMs },
+      );
+      await waitForCharts(page);
+    });
+
+    await check('a failing data source shows errors in place, the rest still works (?fail=latency)', async () => {
+      const broken = await openPage(context, origin, `${APP_QUERY}&fail=latency`, 'fail=latency');
+      try {
+        await broken.waitForFunction(
+          () => ['p95', 'p99'].every((id) => document.querySelector(`[data-kpi="${id}"]`)?.getAttribute('data-state') === 'error') && document.querySelector('[data-chart="latency"]')?.getAttribute('data-state') === 'error',
+          undefined,
+          { timeout: 10_000 },
+        );
+        const alerts = await broken.locator('[data-kpi="p99"] [role="alert"], [data-chart="latency"] [role="alert"]').allTextContents();
+        assert(alerts.length === 2 && alerts.every((text) => /did not answer|unreachable/i.test(text)), `error states do not explain the failure: ${JSON.stringify(alerts)}`);
+        await broken.waitForFunction(() => document.querySelector('[data-kpi="requests"]')?.getAttribute('data-state') === 'ready' && document.querySelector('[data-chart="requests"]')?.getAttribute('data-state') === 'ready', undefined, { timeout: 10_000 });
+        assert((await broken.getByRole('tab').count()) === 6, 'the shell is gone');
+      } finally {
+        await broken.close();
+      }
+    });
 
     await check('mobile width (375 px) has no horizontal overflow', async () => {
       const mobile = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, colorScheme: 'light', reducedMotion: 'reduce', isMobile: true, hasTouch: true });

@@ -3,7 +3,7 @@ import type { DataSource, Series, SourceEvent, TimeRange } from '@vigil/core';
 import { DashboardProvider, HealthStatus, MetricCard, TimeSeriesChart, formatValue, statusFromThresholds, useDashboardStore, useDashboardStoreApi } from '../lib/kit';
 import type { ChartDrawInfo, DeltaDirection, HealthItem, HealthState, PercentileBand, Thresholds, TimeSeriesChartProps, ValueUnit } from '../lib/kit';
 import { RANGE_LABEL, RANGE_MS, type RangeKey } from '../lib/params';
-import { ALL_SERVICES, HEALTH_QUERIES, overviewQueries, stepFor } from '../lib/queries';
+import { ALL_SERVICES, HEALTH_QUERIES, overviewQueries, rateWindow, stepFor } from '../lib/queries';
 import { complement, divideSeries, lastTimestamp, lastValue, nameByService, quantileSeries, ratioByService, ratioOfSums, scaleSeries, sumSeries } from '../lib/seriesMath';
 import { ErrorBoundary } from '../shell/ErrorBoundary';
 import { AVAILABILITY_THRESHOLDS, ERROR_RATIO_THRESHOLDS, P95_THRESHOLDS_MS, P99_THRESHOLDS_MS, p99ThresholdsFor } from './thresholds';
@@ -22,6 +22,7 @@ interface OverviewProps {
 const SYNC_GROUP = 'overview';
 /** Health uses the scrape interval: its instant queries re-run when a new scrape exists. */
 const HEALTH_STEP_MS = 15_000;
+const WINDOW_WORDS: Readonly<Record<string, string>> = { '5m': 'last 5 min', '10m': 'last 10 min', '1h': 'last hour' };
 const SHORT_RANGE: Readonly<Record<RangeKey, string>> = { '1h': 'hour', '6h': '6 hours', '24h': '24 hours', '7d': '7 days' };
 
 /** The Overview tab: KPIs, service health and three synced charts, live from the source. */
@@ -46,18 +47,18 @@ function OverviewBody({ source, range, live, tickMs, clock, initialService }: Ov
   const previous: TimeRange = useMemo(() => ({ start: end - 2 * durationMs, end: end - durationMs }), [end, durationMs]);
   const queries = useMemo(() => overviewQueries(service === undefined ? ALL_SERVICES : { kind: 'one', service }, stepMs), [service, stepMs]);
 
-  const requests = useSeries(source, queries.requestsByService, window, stepMs);
-  const errors = useSeries(source, queries.errorsByService, window, stepMs);
-  const buckets = useSeries(source, queries.latencyBuckets, window, stepMs);
-  // The same window one period earlier, for the deltas.
-  const previousRequests = useSeries(source, queries.requestsByService, previous, stepMs);
-  const previousErrors = useSeries(source, queries.errorsByService, previous, stepMs);
-  const previousBuckets = useSeries(source, queries.latencyBuckets, previous, stepMs);
-  // Health of every service right now (independent of the filter).
+  // Hooks fire in this order and the worker answers in order: cheap health first, then what the page shows,
+  // then the previous window (only needed for the deltas).
   const healthRequests = useInstantQuery(source, HEALTH_QUERIES.requestsByService, healthTime);
   const healthErrors = useInstantQuery(source, HEALTH_QUERIES.errorRatioByService, healthTime);
   const healthP99 = useInstantQuery(source, HEALTH_QUERIES.p99ByService, healthTime);
+  const requests = useSeries(source, queries.requestsByService, window, stepMs);
+  const errors = useSeries(source, queries.errorsByService, window, stepMs);
+  const buckets = useSeries(source, queries.latencyBuckets, window, stepMs);
   const events = useEvents(source, window, service);
+  const previousRequests = useSeries(source, queries.requestsByService, previous, stepMs);
+  const previousErrors = useSeries(source, queries.errorsByService, previous, stepMs);
+  const previousBuckets = useSeries(source, queries.latencyBuckets, previous, stepMs);
 
   const current = useDerived(requests, errors, buckets);
   const before = useDerived(previousRequests, previousErrors, previousBuckets);
@@ -105,7 +106,7 @@ function OverviewBody({ source, range, live, tickMs, clock, initialService }: Ov
         </div>
       </div>
 
-      <KpiRow range={range} current={current} before={before} scope={scope} />
+      <KpiRow range={range} current={current} before={before} scope={scope} rateWindowLabel={WINDOW_WORDS[rateWindow(stepMs)] ?? rateWindow(stepMs)} />
 
       <div className="ov-grid">
         <div className="ov-cell ov-cell--requests">
@@ -212,7 +213,7 @@ function merge(...states: QueryState<unknown>[]): { loading: boolean; error: unk
   return { loading: states.some((state) => state.loading), error: states.find((state) => state.error !== undefined)?.error, data: states.every((state) => state.data !== undefined) ? true : undefined };
 }
 
-function KpiRow({ range, scope, current, before }: { range: RangeKey; scope: string; current: Derived; before: Derived }) {
+function KpiRow({ range, scope, current, before, rateWindowLabel }: { range: RangeKey; scope: string; current: Derived; before: Derived; rateWindowLabel: string }) {
   const availability = useMemo(() => (current.errorRatio ? complement(current.errorRatio) : undefined), [current.errorRatio]);
   const deltaLabel = `vs previous ${SHORT_RANGE[range]}`;
   // Only the current window's state shows on a card: a failed previous-window query just drops the delta.
@@ -224,7 +225,7 @@ function KpiRow({ range, scope, current, before }: { range: RangeKey; scope: str
       previousValue: lastValue(before.total),
       unit: 'rps',
       sparkline: current.total,
-      description: `${scope}, last 5 min`,
+      description: `${scope}, ${rateWindowLabel}`,
       ...merge(current.requests),
     },
     {
@@ -237,7 +238,7 @@ function KpiRow({ range, scope, current, before }: { range: RangeKey; scope: str
       deltaDirection: 'lower-is-better',
       thresholds: ERROR_RATIO_THRESHOLDS,
       sparkline: current.errorRatio,
-      description: '5xx responses, last 5 min',
+      description: `5xx responses, ${rateWindowLabel}`,
       ...merge(current.requests, current.errors),
     },
     {
@@ -249,7 +250,7 @@ function KpiRow({ range, scope, current, before }: { range: RangeKey; scope: str
       deltaDirection: 'lower-is-better',
       thresholds: P95_THRESHOLDS_MS,
       sparkline: current.p95,
-      description: `${scope}, last 5 min`,
+      description: `${scope}, ${rateWindowLabel}`,
       ...merge(current.buckets),
     },
     {
@@ -261,7 +262,7 @@ function KpiRow({ range, scope, current, before }: { range: RangeKey; scope: str
       deltaDirection: 'lower-is-better',
       thresholds: P99_THRESHOLDS_MS,
       sparkline: current.p99,
-      description: `${scope}, last 5 min`,
+      description: `${scope}, ${rateWindowLabel}`,
       ...merge(current.buckets),
     },
     {
