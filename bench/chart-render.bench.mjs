@@ -111,6 +111,8 @@ async function main() {
       'Vigil ms (median)': r.vigilMs.toFixed(1),
       'uPlot ms (median)': r.uplotMs.toFixed(1),
       'Vigil / uPlot': (r.vigilMs / r.uplotMs).toFixed(2),
+      'Vigil ms (min)': r.vigilMinMs.toFixed(1),
+      'uPlot ms (min)': r.uplotMinMs.toFixed(1),
       'Vigil points drawn': r.pointsDrawn.toLocaleString('en-US'),
     }));
     console.warn(`\nTimeSeriesChart first render vs uPlot 1.6.32, Chromium ${version}, 1200×300 px, median of ${runs} runs\n`);
