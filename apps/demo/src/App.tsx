@@ -79,6 +79,8 @@ export function App() {
           </div>
           <div className="demo-header__controls">
             <TimeRangePicker range={range} onRangeChange={setRange} live={live} onLiveChange={setLive} liveAvailable={liveAvailable} />
+          </div>
+          <div className="demo-header__theme">
             <ThemeSwitcher theme={theme} onThemeChange={setTheme} />
           </div>
         </div>

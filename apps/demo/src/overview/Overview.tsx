@@ -118,6 +118,7 @@ function OverviewBody({ source, range, live, tickMs, clock, initialService }: Ov
               state={requests}
               series={current.requestsByService}
               unit="req/s"
+              height={296}
             />
           </ErrorBoundary>
         </div>
@@ -354,7 +355,7 @@ function HealthPanel({ rate, errors, p99, selected, onSelect }: HealthPanelProps
         id: service,
         label: service,
         status,
-        detail: `${formatValue(ratio, 'ratio', { precision: 2 })} errors · p99 ${formatValue(latencyMs, 'ms')}`,
+        detail: `${formatValue(ratio, 'ratio', { precision: 2 })} 5xx · p99 ${formatValue(latencyMs, 'ms')}`,
         value: formatValue(requests, 'rps'),
       };
     });
@@ -394,7 +395,7 @@ function ChartPanel({ id, state, series = [], ...chart }: ChartPanelProps) {
         syncGroup={SYNC_GROUP}
         loading={state.loading && state.data === undefined}
         error={state.error}
-        height={260}
+        height={chart.height ?? 260}
         onDraw={setDrawn}
       />
     </div>
