@@ -11,7 +11,8 @@ function vigil(args: string[], input = '') {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('the vigil binary (src/bin.ts through tsx)', () => {
+// Each spawn transpiles the CLI and its imports with tsx, which takes seconds: allow a generous budget.
+describe('the vigil binary (src/bin.ts through tsx)', { timeout: 120_000 }, () => {
   it('reads stdin, writes stdout and exits 0', () => {
     const { code, stdout } = vigil(['quantile', '--q', '0.5', '--format', 'csv'], '1\n2\n3\n4\n');
     expect(stdout).toBe('quantile,value\n0.5,2.5\n');
