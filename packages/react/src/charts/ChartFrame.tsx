@@ -65,7 +65,7 @@ export function ChartStateBody({ state, height, title, message }: { state: 'load
   };
   if (state === 'loading') {
     return (
-      <div className="vigil-chart-skeleton" style={{ ...box, background: 'linear-gradient(90deg, var(--vigil-grid, #eef0f3), var(--vigil-border, #d0d4da), var(--vigil-grid, #eef0f3))', opacity: 0.6 }}>
+      <div className="vigil-chart-skeleton" style={{ ...box, background: 'var(--vigil-grid, #eef0f3)', opacity: 0.7 }}>
         <span style={visuallyHidden}>Loading {title}…</span>
       </div>
     );
