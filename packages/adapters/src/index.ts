@@ -1,2 +1,3 @@
 export * from './simulated';
 export * from './promql';
+export * from './prometheus';

@@ -25,7 +25,7 @@ describe('escapeLabelValue', () => {
   );
   const wellFormedString = fc.array(codePoint, { maxLength: 40 }).map((points) => String.fromCodePoint(...points));
 
-  it('round-trips any well-formed string (property)', () => {
+  it('round-trips any well-formed string (property)', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(wellFormedString, (value) => {
         const tokens = tokenize(`"${escapeLabelValue(value)}"`);

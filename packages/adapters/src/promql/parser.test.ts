@@ -138,7 +138,7 @@ describe('parsePromQL', () => {
     expect(() => parsePromQL(Array.from({ length: 100 }, () => 'x').join(' + '))).not.toThrow();
   });
 
-  it('never throws anything but a SourceError, for any string', () => {
+  it('never throws anything but a SourceError, for any string', { timeout: 30_000 }, () => {
     const alphabet = fc.constantFrom(...'()[]{},=!~<>+-*/%^@:"\'`\\ \n.0123456789eEmshxyz_abcrt'.split(''), 'rate', 'sum', 'by', ' offset ', '[5m]', '{a="b"}', 'bool', 'on');
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.array(alphabet, { maxLength: 40 }).map((parts) => parts.join(''))), (query) => {
@@ -156,7 +156,7 @@ describe('parsePromQL', () => {
     );
   });
 
-  it('round-trips generated trees through formatPromQL', () => {
+  it('round-trips generated trees through formatPromQL', { timeout: 30_000 }, () => {
     const labelName = fc.constantFrom('a', 'service', 'le', 'code', '_x1');
     const labelValue = fc.string({ maxLength: 8, unit: 'grapheme' });
     const matcher = fc.record({ name: labelName, op: fc.constantFrom('=' as const, '!=' as const), value: labelValue });

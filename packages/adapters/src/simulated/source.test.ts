@@ -196,7 +196,7 @@ describe('abort, latency and simulated failures', () => {
 });
 
 describe('subscribe', () => {
-  it('ticks every tickMs, announces deploys and incidents as they happen, and stops on unsubscribe', async () => {
+  it('ticks every tickMs, announces deploys and incidents as they happen, and stops on unsubscribe', { timeout: 30_000 }, async () => {
     const start = NOW;
     vi.useFakeTimers({ now: start });
     const source = createSimulatedSource({ tickMs: 5000 });
