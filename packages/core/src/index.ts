@@ -2,3 +2,5 @@ export * from './errors';
 export * from './source';
 export * from './series';
 export * from './percentile';
+export * from './windows';
+export * from './slo';
