@@ -16,33 +16,33 @@ export interface MetricCardProps extends Omit<HTMLAttributes<HTMLDivElement>, 't
   /** The current value; null, undefined, NaN and ±Infinity show "—" (no data). */
   readonly value: number | null | undefined;
   /** Unit for formatting (see `formatValue`); any other string is printed after the number. */
-  readonly unit?: ValueUnit;
+  readonly unit?: ValueUnit | undefined;
   /** The value in the previous period: shows the change in percent with an arrow. */
-  readonly previousValue?: number | null;
+  readonly previousValue?: number | null | undefined;
   /** Whether a rise is good (throughput) or bad (latency). Without it the change is neutral. */
-  readonly deltaDirection?: DeltaDirection;
+  readonly deltaDirection?: DeltaDirection | undefined;
   /** Words after the change. Default "vs previous period". */
-  readonly deltaLabel?: string;
+  readonly deltaLabel?: string | undefined;
   /** A trend under the value. */
-  readonly sparkline?: Series | SparklineData;
+  readonly sparkline?: Series | SparklineData | undefined;
   /** Status from the value: colour, icon and words. */
-  readonly thresholds?: Thresholds;
+  readonly thresholds?: Thresholds | undefined;
   /** Status given directly; wins over thresholds. */
-  readonly status?: HealthState;
+  readonly status?: HealthState | undefined;
   /** Shows a placeholder while the first value loads (and aria-busy while refreshing). */
-  readonly loading?: boolean;
+  readonly loading?: boolean | undefined;
   /** Shows the error's message instead of the value (the code too, for VigilError). */
-  readonly error?: unknown;
+  readonly error?: unknown | undefined;
   /** A line of context under the value. */
-  readonly description?: ReactNode;
+  readonly description?: ReactNode | undefined;
   /** Custom formatting of the value (and of the change's absolute form). */
-  readonly format?: (value: number) => string;
+  readonly format?: ((value: number) => string) | undefined;
   /** Significant digits for the built-in formatting. */
-  readonly precision?: number;
+  readonly precision?: number | undefined;
   /** Heading level of the title. Default 3. */
-  readonly headingLevel?: 2 | 3 | 4 | 5 | 6;
-  readonly className?: string;
-  readonly style?: CSSProperties;
+  readonly headingLevel?: 2 | 3 | 4 | 5 | 6 | undefined;
+  readonly className?: string | undefined;
+  readonly style?: CSSProperties | undefined;
 }
 
 interface DeltaView {

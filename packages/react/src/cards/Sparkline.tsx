@@ -17,21 +17,21 @@ export interface SparklineProps extends Omit<SVGAttributes<SVGSVGElement>, 'chil
   /** The points; NaN values are gaps that break the line. */
   readonly data: Series | SparklineData | null | undefined;
   /** Width in CSS pixels (also the number of columns kept by downsampling). Default 120. */
-  readonly width?: number;
+  readonly width?: number | undefined;
   /** Height in CSS pixels. Default 32. */
-  readonly height?: number;
+  readonly height?: number | undefined;
   /** Hidden from assistive technology, for a sparkline inside a card that already states the value. */
-  readonly decorative?: boolean;
+  readonly decorative?: boolean | undefined;
   /** Accessible name when not decorative; a summary (last, min, max) is appended. Default "Trend". */
-  readonly label?: string;
+  readonly label?: string | undefined;
   /** Unit of the values, for the accessible summary. */
-  readonly unit?: ValueUnit;
+  readonly unit?: ValueUnit | undefined;
   /** Fill the area under the line. */
-  readonly area?: boolean;
+  readonly area?: boolean | undefined;
   /** Line colour, any CSS colour. Default `var(--vigil-series-1)`. */
-  readonly color?: string;
-  readonly className?: string;
-  readonly style?: CSSProperties;
+  readonly color?: string | undefined;
+  readonly className?: string | undefined;
+  readonly style?: CSSProperties | undefined;
 }
 
 const PAD = 2;

@@ -4,15 +4,15 @@ import { useSourceContext } from './VigilSourceProvider';
 
 export interface LiveRangeOptions {
   /** Follow this source instead of the provider's. */
-  readonly source?: DataSource;
+  readonly source?: DataSource | undefined;
   /** Tick interval asked of the source, and of the fallback timer. Default 10 s. */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** Round the end down to a multiple of this (such as the query step), so ranges repeat and cache. Default 1. */
-  readonly alignMs?: number;
+  readonly alignMs?: number | undefined;
   /** The clock. Default `Date.now`. Pass a fixed first value for server rendering. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
   /** Stop advancing (the range stays where it is). */
-  readonly paused?: boolean;
+  readonly paused?: boolean | undefined;
 }
 
 function positive(value: unknown, path: string): number {

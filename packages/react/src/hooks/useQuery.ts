@@ -3,11 +3,11 @@ import { IDLE_STATE, type QueryCache, type QueryFetcher, type QueryState, type Q
 
 export interface QueryHookOptions {
   /** Default true. When false, nothing is fetched (the last state still shows). */
-  readonly enabled?: boolean;
+  readonly enabled?: boolean | undefined;
   /** Data younger than this is not refetched on mount or key change. Default 0. */
-  readonly staleTimeMs?: number;
+  readonly staleTimeMs?: number | undefined;
   /** While a new key loads, keep showing the previous key's data (`isPreviousData: true`). */
-  readonly keepPreviousData?: boolean;
+  readonly keepPreviousData?: boolean | undefined;
 }
 
 /** What the data hooks return. */

@@ -16,7 +16,7 @@ import type { QueryFetcher } from './query-cache';
 
 export interface SourceHookOptions extends QueryHookOptions {
   /** Query this source instead of the provider's. */
-  readonly source?: DataSource;
+  readonly source?: DataSource | undefined;
 }
 
 /** `useSeries` result: `data` is the list of series. */

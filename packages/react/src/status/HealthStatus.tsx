@@ -23,31 +23,31 @@ export interface HealthItem {
   readonly label: string;
   readonly status: HealthState;
   /** A short line under the label, such as "error rate 4.2%". */
-  readonly detail?: ReactNode;
+  readonly detail?: ReactNode | undefined;
   /** A value at the end of the row, such as "182 ms". */
-  readonly value?: ReactNode;
+  readonly value?: ReactNode | undefined;
 }
 
 export interface HealthStatusProps extends Omit<HTMLAttributes<HTMLDivElement>, 'onSelect' | 'children' | 'title'> {
   readonly items: readonly HealthItem[] | null | undefined;
   /** Names the list (also shown in the summary). Default "Service health". */
-  readonly title?: string;
+  readonly title?: string | undefined;
   /** `full` (default): one row per item with detail and value. `compact`: a grid of chips. */
-  readonly variant?: 'full' | 'compact';
+  readonly variant?: 'full' | 'compact' | undefined;
   /** Makes every item a button; Enter or Space (or a click) selects. Arrow keys, Home and End move focus. */
-  readonly onSelect?: (item: HealthItem) => void;
+  readonly onSelect?: ((item: HealthItem) => void) | undefined;
   /** The selected item's id, marked with `aria-current`. */
-  readonly selectedId?: string;
+  readonly selectedId?: string | undefined;
   /** `severity`: worst first (critical, warning, unknown, ok), stable within a state. Default `none`. */
-  readonly sort?: 'none' | 'severity';
+  readonly sort?: 'none' | 'severity' | undefined;
   /** Show the counts header ("5 healthy · 1 critical"). Default true. */
-  readonly showSummary?: boolean;
-  readonly loading?: boolean;
-  readonly error?: unknown;
+  readonly showSummary?: boolean | undefined;
+  readonly loading?: boolean | undefined;
+  readonly error?: unknown | undefined;
   /** Shown when there are no items. */
-  readonly emptyMessage?: ReactNode;
-  readonly className?: string;
-  readonly style?: CSSProperties;
+  readonly emptyMessage?: ReactNode | undefined;
+  readonly className?: string | undefined;
+  readonly style?: CSSProperties | undefined;
 }
 
 const summaryOrder: readonly HealthState[] = ['ok', 'warning', 'critical', 'unknown'];
