@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { readParams, type RangeKey } from './lib/params';
+import { useCapabilities, VigilSourceProvider } from '@vigil/react';
+import { readParams, type DemoParams, type RangeKey } from './lib/params';
 import { useTheme } from './lib/theme';
 import { ErrorBoundary } from './shell/ErrorBoundary';
 import { ThemeSwitcher, TimeRangePicker } from './shell/HeaderControls';
@@ -28,14 +29,24 @@ function tabFromHash(): TabId {
   return TAB_IDS.has(id) ? (id as TabId) : 'overview';
 }
 
+/** The demo: the simulated source (in a worker) handed to every Vigil hook below. */
 export function App() {
   const params = useMemo(() => readParams(window.location.search), []);
   const source = useMemo(() => createDemoSource(params), [params]);
+  return (
+    <VigilSourceProvider source={source}>
+      <CommandCenter params={params} />
+    </VigilSourceProvider>
+  );
+}
+
+function CommandCenter({ params }: { params: DemoParams }) {
   const clock = useMemo(() => demoClock(params), [params]);
+  const capabilities = useCapabilities();
   const [theme, setTheme] = useTheme(params.theme);
   const [tab, setTab] = useState<TabId>(tabFromHash);
   const [range, setRange] = useState<RangeKey>(params.range);
-  const liveAvailable = source.capabilities.live && params.frozenNow === undefined;
+  const liveAvailable = capabilities?.live === true && params.frozenNow === undefined;
   const [live, setLive] = useState(params.live && liveAvailable);
 
   useEffect(() => {
@@ -51,10 +62,10 @@ export function App() {
   }, []);
 
   const panels: Record<TabId, () => ReactNode> = {
-    overview: () => <Overview source={source} range={range} live={live} tickMs={params.tickMs} clock={clock} initialService={params.service} />,
+    overview: () => <Overview range={range} live={live} tickMs={params.tickMs} clock={clock} initialService={params.service} />,
     slos: () => <SlosTab />,
     alerts: () => <AlertsTab />,
-    traces: () => <TracesTab />,
+    traces: () => <TracesTab sourceHasTraces={capabilities?.traces === true} />,
     anomalies: () => <AnomaliesTab />,
     cost: () => <CostTab />,
   };

@@ -1,17 +1,28 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { DataSource, Series, SourceEvent, TimeRange } from '@vigil/core';
-import { DashboardProvider, HealthStatus, MetricCard, TimeSeriesChart, formatValue, statusFromThresholds, useDashboardStore, useDashboardStoreApi } from '../lib/kit';
-import type { ChartDrawInfo, DeltaDirection, HealthItem, HealthState, PercentileBand, Thresholds, TimeSeriesChartProps, ValueUnit } from '../lib/kit';
+import type { Series, SourceEvent, TimeRange } from '@vigil/core';
+import {
+  DashboardProvider,
+  HealthStatus,
+  MetricCard,
+  TimeSeriesChart,
+  formatValue,
+  statusFromThresholds,
+  useDashboardStore,
+  useDashboardStoreApi,
+  useEvents,
+  useInstantQuery,
+  useLiveRange,
+  useSeries,
+} from '@vigil/react';
+import type { ChartDrawInfo, DeltaDirection, HealthItem, HealthState, PercentileBand, Thresholds, TimeSeriesChartProps, ValueUnit } from '@vigil/react';
 import { RANGE_LABEL, RANGE_MS, type RangeKey } from '../lib/params';
 import { ALL_SERVICES, HEALTH_QUERIES, overviewQueries, rateWindow, stepFor } from '../lib/queries';
 import { complement, divideSeries, lastTimestamp, lastValue, nameByService, quantileSeries, ratioByService, ratioOfSums, scaleSeries, sumSeries } from '../lib/seriesMath';
 import { ErrorBoundary } from '../shell/ErrorBoundary';
 import { AVAILABILITY_THRESHOLDS, ERROR_RATIO_THRESHOLDS, P95_THRESHOLDS_MS, P99_THRESHOLDS_MS, p99ThresholdsFor } from './thresholds';
-import { useEvents, useInstantQuery, useSeries, type QueryState } from './useSourceQuery';
-import { useLiveNow } from './useLiveNow';
+import { toState, type QueryState } from './useSourceQuery';
 
 interface OverviewProps {
-  readonly source: DataSource;
   readonly range: RangeKey;
   readonly live: boolean;
   readonly tickMs: number;
@@ -34,45 +45,41 @@ export function Overview(props: OverviewProps) {
   );
 }
 
-function OverviewBody({ source, range, live, tickMs, clock, initialService }: OverviewProps) {
-  const now = useLiveNow(source, live, tickMs, clock);
+function OverviewBody({ range, live, tickMs, clock, initialService }: OverviewProps) {
   const [service, setService] = useState<string | undefined>(initialService);
 
   const durationMs = RANGE_MS[range];
   const stepMs = stepFor(durationMs);
-  // New samples only exist once per step, so the windows move in whole steps: ticks within a step cost nothing.
-  const end = Math.floor(now / stepMs) * stepMs;
-  const healthTime = Math.floor(now / HEALTH_STEP_MS) * HEALTH_STEP_MS;
-  const window: TimeRange = useMemo(() => ({ start: end - durationMs, end }), [end, durationMs]);
-  const previous: TimeRange = useMemo(() => ({ start: end - 2 * durationMs, end: end - durationMs }), [end, durationMs]);
+  // New samples only exist once per step, so the window moves in whole steps (ticks within a step cost nothing,
+  // and every range repeats exactly, so the query cache answers it).
+  const window = useLiveRange(durationMs, { alignMs: stepMs, intervalMs: tickMs, now: clock, paused: !live });
+  const health = useLiveRange(HEALTH_STEP_MS, { alignMs: HEALTH_STEP_MS, intervalMs: tickMs, now: clock, paused: !live });
+  const previous: TimeRange = useMemo(() => ({ start: window.start - durationMs, end: window.end - durationMs }), [window, durationMs]);
   const queries = useMemo(() => overviewQueries(service === undefined ? ALL_SERVICES : { kind: 'one', service }, stepMs), [service, stepMs]);
+  const keep = { keepPreviousData: true };
 
   // Hooks fire in this order and the worker answers in order: cheap health first, then what the page shows,
   // then the previous window (only needed for the deltas).
-  const healthRequests = useInstantQuery(source, HEALTH_QUERIES.requestsByService, healthTime);
-  const healthErrors = useInstantQuery(source, HEALTH_QUERIES.errorRatioByService, healthTime);
-  const healthP99 = useInstantQuery(source, HEALTH_QUERIES.p99ByService, healthTime);
-  const requests = useSeries(source, queries.requestsByService, window, stepMs);
-  const errors = useSeries(source, queries.errorsByService, window, stepMs);
-  const buckets = useSeries(source, queries.latencyBuckets, window, stepMs);
-  const events = useEvents(source, window, service);
-  const previousRequests = useSeries(source, queries.requestsByService, previous, stepMs);
-  const previousErrors = useSeries(source, queries.errorsByService, previous, stepMs);
-  const previousBuckets = useSeries(source, queries.latencyBuckets, previous, stepMs);
+  const healthRequests = toState(useInstantQuery({ query: HEALTH_QUERIES.requestsByService, time: health.end }, keep));
+  const healthErrors = toState(useInstantQuery({ query: HEALTH_QUERIES.errorRatioByService, time: health.end }, keep));
+  const healthP99 = toState(useInstantQuery({ query: HEALTH_QUERIES.p99ByService, time: health.end }, keep));
+  const requests = toState(useSeries({ query: queries.requestsByService, range: window, stepMs }, keep));
+  const errors = toState(useSeries({ query: queries.errorsByService, range: window, stepMs }, keep));
+  const buckets = toState(useSeries({ query: queries.latencyBuckets, range: window, stepMs }, keep));
+  const events = toState(useEvents({ range: window, kinds: ['deploy', 'incident'], ...(service === undefined ? {} : { service }) }, keep));
+  const previousRequests = toState(useSeries({ query: queries.requestsByService, range: previous, stepMs }, keep));
+  const previousErrors = toState(useSeries({ query: queries.errorsByService, range: previous, stepMs }, keep));
+  const previousBuckets = toState(useSeries({ query: queries.latencyBuckets, range: previous, stepMs }, keep));
 
   const current = useDerived(requests, errors, buckets);
   const before = useDerived(previousRequests, previousErrors, previousBuckets);
   const services = useMemo(() => [...new Set((healthRequests.data ?? []).map((sample) => sample.labels['service'] ?? ''))].filter(Boolean).sort(), [healthRequests.data]);
 
   const dataEnd = lastTimestamp(current.total);
-  const [lastUpdated, setLastUpdated] = useState<number | undefined>(undefined);
-  useEffect(() => {
-    if (dataEnd !== undefined) setLastUpdated(now);
-  }, [dataEnd, now]);
 
   const scope = service ?? 'all services';
   return (
-    <section className="ov" data-region="overview" data-updated={lastUpdated ?? ''} data-data-end={dataEnd ?? ''} aria-labelledby="ov-title">
+    <section className="ov" data-region="overview" data-data-end={dataEnd ?? ''} aria-labelledby="ov-title">
       <div className="ov-toolbar">
         <div className="ov-toolbar__heading">
           <h1 id="ov-title" className="ov-title">
@@ -80,11 +87,12 @@ function OverviewBody({ source, range, live, tickMs, clock, initialService }: Ov
           </h1>
           <p className="ov-subtitle">
             {RANGE_LABEL[range]} · {scope}
-            {lastUpdated === undefined ? null : (
+            {dataEnd === undefined ? null : (
               <>
                 {' · '}
                 <span className="ov-updated">
-                  {live ? 'live, ' : 'paused, '}updated <time dateTime={new Date(lastUpdated).toISOString()}>{formatClock(lastUpdated)}</time>
+                  {live ? 'live, data to ' : 'paused at '}
+                  <time dateTime={new Date(dataEnd).toISOString()}>{formatClock(dataEnd)}</time>
                 </span>
               </>
             )}

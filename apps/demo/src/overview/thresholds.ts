@@ -1,5 +1,5 @@
 import { defaultServices } from '@vigil/adapters/simulated';
-import type { Thresholds } from '../lib/kit';
+import type { Thresholds } from '@vigil/react';
 
 /** 5xx ratio (0..1): above 1 % is a warning, above 5 % critical. */
 export const ERROR_RATIO_THRESHOLDS: Thresholds = { warning: 0.01, critical: 0.05 };

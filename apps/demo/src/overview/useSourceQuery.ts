@@ -1,44 +1,20 @@
-// TEMPORARY local data hooks, to be replaced by @vigil/react's hooks when they land.
-import { useEffect, useState } from 'react';
-import type { DataSource, InstantSample, Series, SourceEvent, TimeRange } from '@vigil/core';
+import type { QueryResultState } from '@vigil/react';
 
+/** What the Overview's panels need from a query: the data, an error to show, and whether the first load is running. */
 export interface QueryState<T> {
   readonly data: T | undefined;
   readonly error: unknown;
   readonly loading: boolean;
 }
 
-function useAsync<T>(run: ((signal: AbortSignal) => Promise<T>) | undefined, key: string): QueryState<T> {
-  const [state, setState] = useState<QueryState<T>>({ data: undefined, error: undefined, loading: true });
-  useEffect(() => {
-    if (run === undefined) return undefined;
-    const controller = new AbortController();
-    setState((previous) => ({ ...previous, loading: true }));
-    run(controller.signal).then(
-      (data) => {
-        if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) setState({ data: undefined, error, loading: false });
-      },
-    );
-    return () => controller.abort();
-  }, [key]);
-  return state;
-}
-
-export function useSeries(source: DataSource, query: string, range: TimeRange, stepMs: number): QueryState<Series[]> {
-  return useAsync((signal) => source.queryRange({ query, range, stepMs }, { signal }).then((result) => result.data), `${source.id}|${query}|${range.start}|${range.end}|${stepMs}`);
-}
-
-export function useInstantQuery(source: DataSource, query: string, time: number): QueryState<InstantSample[]> {
-  return useAsync((signal) => source.queryInstant({ query, time }, { signal }).then((result) => result.data), `${source.id}|${query}|${time}`);
-}
-
-export function useEvents(source: DataSource, range: TimeRange, service?: string): QueryState<SourceEvent[]> {
-  const queryEvents = source.queryEvents?.bind(source);
-  return useAsync(
-    queryEvents === undefined ? undefined : (signal) => queryEvents({ range, ...(service === undefined ? {} : { service }) }, { signal }),
-    `${source.id}|events|${range.start}|${range.end}|${service ?? ''}`,
-  );
+/**
+ * Narrows a `@vigil/react` hook result to what the panels show. With `keepPreviousData`, a live refresh keeps the
+ * last data on screen, so `loading` is only true for a first load (a skeleton, never a flash on every tick).
+ */
+export function toState<T>(result: QueryResultState<T>): QueryState<T> {
+  return {
+    data: result.data,
+    error: result.status === 'error' ? (result.error ?? new Error('The query failed')) : undefined,
+    loading: result.status === 'loading' || (result.data === undefined && result.isFetching),
+  };
 }

@@ -33,9 +33,10 @@ export function AlertsTab() {
   );
 }
 
-export function TracesTab() {
+export function TracesTab({ sourceHasTraces }: { sourceHasTraces: boolean }) {
   return (
     <EmptyState
+      note={sourceHasTraces ? undefined : 'The simulated source does not produce traces yet (its capabilities say traces: false).'}
       icon={<TraceIcon width={28} height={28} />}
       title="Traces"
       summary="Find slow or failing requests and see where their time went."
