@@ -256,6 +256,23 @@ async function main() {
     const dataEndAtStart = Number(await page.getAttribute('[data-region="overview"]', 'data-data-end'));
     const liveStartedAt = Date.now();
 
+    await check('crosshair syncs across the three charts; brushing zooms and Reset zoom undoes it', async () => {
+      const box = await page.locator('[data-chart="requests"] canvas').first().boundingBox();
+      assert(box !== null, 'request chart has no canvas');
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+      await page.waitForFunction(() => document.querySelectorAll('[data-chart] .vigil-chart-crosshair').length === 3, undefined, { timeout: 3_000 });
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 8 });
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 4 });
+      await page.mouse.up();
+      const reset = page.getByRole('button', { name: /Reset zoom/ });
+      await reset.waitFor({ timeout: 3_000 });
+      await reset.click();
+      await reset.waitFor({ state: 'detached', timeout: 3_000 });
+      await page.mouse.move(0, 0);
+    });
+
     const legendCount = () => page.locator('[data-chart="requests"] ul[aria-label$="series"] button').count();
     await check('service filter narrows the charts', async () => {
       const target = services[1] ?? services[0];
