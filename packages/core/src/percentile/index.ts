@@ -8,3 +8,5 @@ export { histogramQuantile, histogramFraction } from './prometheus';
 export type { HistogramBucket } from './prometheus';
 export { nativeHistogramQuantile, nativeHistogramFraction, nativeHistogramBuckets, nativeBucketUpperBound } from './native-histogram';
 export type { NativeHistogram, NativeHistogramSpan, NativeHistogramBucket } from './native-histogram';
+export { DDSketch } from './ddsketch';
+export type { DDSketchOptions, DDSketchJSON } from './ddsketch';
