@@ -71,17 +71,32 @@ export function poissonAt(key: number, index: number, mean: number): number {
 }
 
 /**
- * A binomial count (n trials, probability p) for (key, index): exact-enough by a normal approximation when the
- * expected counts are large, Poisson-like for rare outcomes, always within [0, n].
+ * A binomial count (n trials, probability p) for (key, index), always within [0, n]: exact (by inversion) when the
+ * expected count of the rarer outcome is below 20, and a rounded normal approximation above, where the two are
+ * indistinguishable at the scale of a scrape.
  */
 export function binomialAt(key: number, index: number, n: number, p: number): number {
   if (n <= 0 || !(p > 0)) return 0;
   if (p >= 1) return n;
-  const mean = n * p;
-  if (mean < 20) return Math.min(n, poissonAt(key, index, mean));
-  if (n - mean < 20) return n - Math.min(n, poissonAt(key, index, n - mean));
-  const value = Math.round(mean + Math.sqrt(mean * (1 - p)) * normalAt(key, index));
-  return value < 0 ? 0 : value > n ? n : value;
+  const flip = p > 0.5;
+  const q = flip ? 1 - p : p;
+  const mean = n * q;
+  if (mean < 20) {
+    const u = uniformAt(key, index);
+    let probability = Math.exp(n * Math.log1p(-q));
+    let cumulative = probability;
+    const ratio = q / (1 - q);
+    let k = 0;
+    while (u > cumulative && k < n) {
+      probability *= (ratio * (n - k)) / (k + 1);
+      k++;
+      cumulative += probability;
+    }
+    return flip ? n - k : k;
+  }
+  const value = Math.round(mean + Math.sqrt(mean * (1 - q)) * normalAt(key, index));
+  const clipped = value < 0 ? 0 : value > n ? n : value;
+  return flip ? n - clipped : clipped;
 }
 
 /** The standard normal CDF (Abramowitz and Stegun 7.1.26 for erf, absolute error below 1.5e-7). */
