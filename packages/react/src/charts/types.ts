@@ -36,58 +36,58 @@ export interface TimeSeriesChartProps {
   /** Visible title, and the chart's accessible name. Required. */
   readonly title: string;
   /** The lines. Each series' timestamps must ascend; NaN values are gaps. */
-  readonly series?: readonly Series[];
+  readonly series?: readonly Series[] | undefined;
   /** Shaded bands between two series (percentile ranges). */
-  readonly bands?: readonly PercentileBand[];
+  readonly bands?: readonly PercentileBand[] | undefined;
   /** Dashed horizontal lines with a label. */
-  readonly thresholds?: readonly ChartThreshold[];
+  readonly thresholds?: readonly ChartThreshold[] | undefined;
   /** Deploy/incident/alert markers: a line (or a shaded range when `endTime` is set) with a focusable flag. */
-  readonly events?: readonly SourceEvent[];
+  readonly events?: readonly SourceEvent[] | undefined;
   /** Unit appended to values, such as `ms`, `%` or `req/s`. */
-  readonly unit?: string;
+  readonly unit?: string | undefined;
   /** Formats a value for ticks, tooltip and summary (the unit is appended after). Default: 3 significant digits. */
-  readonly formatValue?: (value: number) => string;
+  readonly formatValue?: ((value: number) => string) | undefined;
   /** Fixed y-domain; default: the visible data (and thresholds), including zero for non-negative data. */
-  readonly yDomain?: readonly [number, number];
+  readonly yDomain?: readonly [number, number] | undefined;
   /** Height of the plot area plus axes, in CSS pixels. Default 240. */
-  readonly height?: number;
+  readonly height?: number | undefined;
   /** Fixed width in CSS pixels. Default: the container's width, followed with a ResizeObserver. */
-  readonly width?: number;
+  readonly width?: number | undefined;
   /** Charts with the same sync group share the crosshair and tooltip (through the dashboard store). */
-  readonly syncGroup?: string;
+  readonly syncGroup?: string | undefined;
   /** Key of this chart in the store's `hiddenSeries`. Default: a generated id (set it to persist legend state). */
-  readonly chartId?: string;
+  readonly chartId?: string | undefined;
   /**
    * Controlled x-domain. When absent the chart follows the dashboard store's `timeRange`, and when that is `null`,
    * the extent of the data.
    */
-  readonly timeRange?: TimeRange | null;
+  readonly timeRange?: TimeRange | null | undefined;
   /** Called after a brush, a keyboard zoom or a reset (with `null` for "follow live"). */
-  readonly onTimeRangeChange?: (range: TimeRange | null) => void;
+  readonly onTimeRangeChange?: ((range: TimeRange | null) => void) | undefined;
   /** Called with the brushed range after a drag over the plot. */
-  readonly onBrush?: (range: TimeRange) => void;
+  readonly onBrush?: ((range: TimeRange) => void) | undefined;
   /** Disables brush-to-zoom and keyboard zoom (the crosshair still works). */
-  readonly zoomable?: boolean;
+  readonly zoomable?: boolean | undefined;
   /** Controlled hidden series keys (series name, else labels, else `series N`; band label for bands). */
-  readonly hiddenSeries?: readonly string[];
+  readonly hiddenSeries?: readonly string[] | undefined;
   /** Initially hidden keys, for uncontrolled use. */
-  readonly defaultHiddenSeries?: readonly string[];
+  readonly defaultHiddenSeries?: readonly string[] | undefined;
   /** Called with the new hidden keys when a legend button is toggled. */
-  readonly onHiddenSeriesChange?: (keys: readonly string[]) => void;
+  readonly onHiddenSeriesChange?: ((keys: readonly string[]) => void) | undefined;
   /** Shows the legend (default true). */
-  readonly showLegend?: boolean;
+  readonly showLegend?: boolean | undefined;
   /** Dash patterns per series: `auto` (default) dashes series 9 and up, `always` dashes all but the first. */
-  readonly dashPatterns?: 'auto' | 'always' | 'never';
+  readonly dashPatterns?: 'auto' | 'always' | 'never' | undefined;
   /** Time zone of axis labels and the tooltip. Default `local`. */
-  readonly timeZone?: 'local' | 'utc';
+  readonly timeZone?: 'local' | 'utc' | undefined;
   /** Shows a skeleton. */
-  readonly loading?: boolean;
+  readonly loading?: boolean | undefined;
   /** Shows the error's message instead of the plot (a VigilError, an Error or a string). */
-  readonly error?: unknown;
+  readonly error?: unknown | undefined;
   /** A longer description for assistive technology, read after the title. */
-  readonly description?: string;
+  readonly description?: string | undefined;
   /** Called after each canvas paint. */
-  readonly onDraw?: (info: ChartDrawInfo) => void;
-  readonly className?: string;
-  readonly style?: CSSProperties;
+  readonly onDraw?: ((info: ChartDrawInfo) => void) | undefined;
+  readonly className?: string | undefined;
+  readonly style?: CSSProperties | undefined;
 }

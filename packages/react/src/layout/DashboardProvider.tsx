@@ -8,10 +8,10 @@ const DashboardStoreContext = createContext<DashboardStore | null>(null);
 
 export interface DashboardProviderProps {
   /** A store you created (to persist, share with non-React code or test). When absent, the provider makes one. */
-  readonly store?: DashboardStore;
+  readonly store?: DashboardStore | undefined;
   /** Initial values for the store the provider makes (ignored when `store` is given). */
-  readonly initial?: DashboardStoreInit;
-  readonly children?: ReactNode;
+  readonly initial?: DashboardStoreInit | undefined;
+  readonly children?: ReactNode | undefined;
 }
 
 /**

@@ -56,8 +56,8 @@ export type DashboardStore = StoreApi<DashboardState>;
 
 /** Initial values for a new store. */
 export interface DashboardStoreInit {
-  readonly timeRange?: TimeRange | null;
-  readonly hiddenSeries?: Readonly<Record<string, readonly string[]>>;
+  readonly timeRange?: TimeRange | null | undefined;
+  readonly hiddenSeries?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /** Validates a time range; throws ValidationError naming `path`. */
