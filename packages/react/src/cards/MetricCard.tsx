@@ -134,7 +134,7 @@ function MetricCardInner(props: InnerProps) {
             <>
               <span className="vigil-metric-card__number">{parts.number}</span>
               {parts.unit !== '' && (
-                <span className="vigil-metric-card__unit" style={parts.separator === '' ? { marginInlineStart: '-0.2em' } : undefined}>
+                <span className={classNames('vigil-metric-card__unit', parts.separator === '' && 'vigil-metric-card__unit--attached')}>
                   {parts.separator}
                   {parts.unit}
                 </span>
