@@ -19,7 +19,7 @@ import { RANGE_LABEL, RANGE_MS, type RangeKey } from '../lib/params';
 import { ALL_SERVICES, HEALTH_QUERIES, overviewQueries, rateWindow, stepFor } from '../lib/queries';
 import { complement, divideSeries, lastTimestamp, lastValue, nameByService, quantileSeries, ratioByService, ratioOfSums, scaleSeries, sumSeries } from '../lib/seriesMath';
 import { ErrorBoundary } from '../shell/ErrorBoundary';
-import { AVAILABILITY_THRESHOLDS, ERROR_RATIO_THRESHOLDS, P95_THRESHOLDS_MS, P99_THRESHOLDS_MS, p99ThresholdsFor } from './thresholds';
+import { AVAILABILITY_THRESHOLDS, ERROR_RATIO_THRESHOLDS, latencyThresholds } from './thresholds';
 import { toState, type QueryState } from './useSourceQuery';
 
 interface OverviewProps {
@@ -114,7 +114,7 @@ function OverviewBody({ range, live, tickMs, clock, initialService }: OverviewPr
         </div>
       </div>
 
-      <KpiRow range={range} current={current} before={before} scope={scope} rateWindowLabel={WINDOW_WORDS[rateWindow(stepMs)] ?? rateWindow(stepMs)} />
+      <KpiRow range={range} service={service} current={current} before={before} scope={scope} rateWindowLabel={WINDOW_WORDS[rateWindow(stepMs)] ?? rateWindow(stepMs)} />
 
       <div className="ov-grid">
         <div className="ov-cell ov-cell--requests">
@@ -160,6 +160,13 @@ function formatClock(time: number): string {
   return new Date(time).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+/** A zoom edge: hours and minutes, with the date when the zoom spans more than a day. */
+function formatZoomEdge(time: number, zoom: TimeRange): string {
+  const options: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false };
+  if (zoom.end - zoom.start > 86_400_000) Object.assign(options, { month: 'short', day: 'numeric' });
+  return new Date(time).toLocaleString('en-GB', options);
+}
+
 /** Shows "Reset zoom" after a brush zoom, and drops the zoom when the time range changes. */
 function ZoomReset({ rangeKey }: { rangeKey: RangeKey }) {
   const store = useDashboardStoreApi();
@@ -171,7 +178,7 @@ function ZoomReset({ rangeKey }: { rangeKey: RangeKey }) {
   return (
     <button type="button" className="demo-button ov-zoom" onClick={() => store.getState().resetZoom()}>
       <span>
-        Zoomed to {formatClock(zoomed.start)}–{formatClock(zoomed.end)}
+        Zoomed to {formatZoomEdge(zoomed.start, zoomed)}–{formatZoomEdge(zoomed.end, zoomed)}
       </span>
       <span className="ov-zoom__action">Reset zoom</span>
     </button>
@@ -222,7 +229,21 @@ function merge(...states: QueryState<unknown>[]): { loading: boolean; error: unk
   return { loading: states.some((state) => state.loading), error: states.find((state) => state.error !== undefined)?.error, data: states.every((state) => state.data !== undefined) ? true : undefined };
 }
 
-function KpiRow({ range, scope, current, before, rateWindowLabel }: { range: RangeKey; scope: string; current: Derived; before: Derived; rateWindowLabel: string }) {
+function KpiRow({
+  range,
+  service,
+  scope,
+  current,
+  before,
+  rateWindowLabel,
+}: {
+  range: RangeKey;
+  service: string | undefined;
+  scope: string;
+  current: Derived;
+  before: Derived;
+  rateWindowLabel: string;
+}) {
   const availability = useMemo(() => (current.errorRatio ? complement(current.errorRatio) : undefined), [current.errorRatio]);
   const deltaLabel = `vs previous ${SHORT_RANGE[range]}`;
   // Only the current window's state shows on a card: a failed previous-window query just drops the delta.
@@ -257,7 +278,7 @@ function KpiRow({ range, scope, current, before, rateWindowLabel }: { range: Ran
       previousValue: lastValue(before.p95),
       unit: 'ms',
       deltaDirection: 'lower-is-better',
-      thresholds: P95_THRESHOLDS_MS,
+      thresholds: latencyThresholds('p95', service),
       sparkline: current.p95,
       description: `${scope}, ${rateWindowLabel}`,
       ...merge(current.buckets),
@@ -269,7 +290,7 @@ function KpiRow({ range, scope, current, before, rateWindowLabel }: { range: Ran
       previousValue: lastValue(before.p99),
       unit: 'ms',
       deltaDirection: 'lower-is-better',
-      thresholds: P99_THRESHOLDS_MS,
+      thresholds: latencyThresholds('p99', service),
       sparkline: current.p99,
       description: `${scope}, ${rateWindowLabel}`,
       ...merge(current.buckets),
@@ -357,7 +378,7 @@ function HealthPanel({ rate, errors, p99, selected, onSelect }: HealthPanelProps
       const latencyMs = p99Seconds.has(service) ? p99Seconds.get(service)! * 1000 : undefined;
       const status = worst(
         ratio === undefined ? 'unknown' : statusFromThresholds(ratio, ERROR_RATIO_THRESHOLDS),
-        latencyMs === undefined ? 'unknown' : statusFromThresholds(latencyMs, p99ThresholdsFor(service)),
+        latencyMs === undefined ? 'unknown' : statusFromThresholds(latencyMs, latencyThresholds('p99', service)),
       );
       return {
         id: service,
