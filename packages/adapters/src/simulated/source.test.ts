@@ -81,6 +81,14 @@ describe('queries', () => {
     expect(values.slice(6).every(Number.isNaN)).toBe(true);
   });
 
+  it('reads the clock once per query, so every selector of a query sees the same data', async () => {
+    let clock = NOW;
+    const ticking = createSimulatedSource({ now: () => (clock += 60_000) });
+    const query = 'count_over_time(up{service="auth"}[1h]) - count_over_time(up{service="auth"}[1h])';
+    const { data } = await ticking.queryInstant({ query, time: NOW + HOUR / 2 });
+    expect(data).toEqual([{ labels: { service: 'auth' }, timestamp: NOW + HOUR / 2, value: 0 }]);
+  });
+
   it('fails with BAD_QUERY for malformed queries and requests, with a position or a path', async () => {
     const range = { start: NOW - HOUR, end: NOW };
     const syntax = await rejection(source.queryRange({ query: 'sum(rate(x[5m])', range, stepMs: 60_000 }));

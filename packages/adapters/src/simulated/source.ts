@@ -133,7 +133,8 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
 
   function run(expr: Expr, start: number, end: number, stepMs: number): EvaluationResult {
     try {
-      return evaluate(expr, storage, { start, end, stepMs });
+      // One clock reading per query: the numerator and denominator of a ratio end at the same scrape.
+      return evaluate(expr, storage.at(now()), { start, end, stepMs });
     } catch (error) {
       if (error instanceof ValidationError) throw new SourceError('BAD_QUERY', error.message, { path: error.path, cause: error });
       throw error;

@@ -50,11 +50,20 @@ export class SimulatedStorage implements SeriesStorage {
   }
 
   select(matchers: readonly LabelMatcher[], request: SelectRequest): StoredSeries[] {
+    return this.selectUpTo(matchers, request, this.now());
+  }
+
+  /** A view of the storage with the clock stopped at `now`, so that every selector of one query sees the same data. */
+  at(now: number): SeriesStorage {
+    return { select: (matchers, request) => this.selectUpTo(matchers, request, now) };
+  }
+
+  private selectUpTo(matchers: readonly LabelMatcher[], request: SelectRequest, now: number): StoredSeries[] {
     const matches = compileMatchers(matchers);
     const matched = this.catalog.filter((s) => matches(s.labels));
     if (matched.length === 0) return [];
     const scrapeMs = this.scrapeMs;
-    const to = Math.min(request.end, this.now());
+    const to = Math.min(request.end, now);
     const kFirst = Math.floor((request.start - request.windowMs) / scrapeMs) + 1;
     const kLast = Math.floor(to / scrapeMs);
     if (kLast < kFirst) return [];
