@@ -73,7 +73,15 @@ function CommandCenter({ params }: { params: DemoParams }) {
 
   return (
     <div className="vigil-root demo-app" data-vigil-theme={theme}>
-      <a className="demo-skip" href={`#demo-panel-${tab}`}>
+      <a
+        className="demo-skip"
+        href={`#demo-panel-${tab}`}
+        onClick={(event) => {
+          // Focus the panel without touching the hash, which holds the selected tab.
+          event.preventDefault();
+          document.getElementById(`demo-panel-${tab}`)?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="demo-header">
