@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { SourceError } from '@vigil/core';
 import { evaluate, type EvaluationResult } from './evaluate';
 import { parsePromQL } from './parser';
@@ -109,6 +110,42 @@ describe('evaluate on a hand-made dataset', () => {
     const result = run('sum(rate(req_total[1m]))', 60_000, 200_000, 30_000);
     expect(Array.from(result.timestamps)).toEqual([60_000, 90_000, 120_000, 150_000, 180_000]);
     expect(table(result)).toEqual({ '{}': [3.1, 3.1, 3.1, 3.1, 3.1] });
+  });
+
+  it('evaluates any query of the subset without throwing anything but a SourceError (property)', { timeout: 30_000 }, () => {
+    const selector = fc.constantFrom('req_total', 'temp', 'lat_bucket', 'req_total{code=~"5.."}', '{job="a"}', 'nope', 'temp offset 1m');
+    const range = fc.tuple(selector, fc.constantFrom('1m', '30s', '5m')).map(([s, r]) => (s.includes('offset') ? `temp[${r}] offset 1m` : `${s}[${r}]`));
+    const { query } = fc.letrec<{ query: string }>((tie) => ({
+      query: fc.oneof(
+        { depthSize: 'small' },
+        selector,
+        fc.double({ noNaN: true, min: -10, max: 10 }).map((n) => `(${n})`),
+        fc.tuple(fc.constantFrom('rate', 'increase', 'irate', 'max_over_time', 'count_over_time'), range).map(([f, r]) => `${f}(${r})`),
+        fc.tuple(fc.constantFrom('sum', 'avg', 'min', 'max', 'count'), fc.constantFrom('', ' by (job)', ' without (code)', ' by ()'), tie('query')).map(([op, g, e]) => `${op}${g} (${e})`),
+        fc.tuple(tie('query'), fc.constantFrom('+', '-', '*', '/', '%', '^', '>', '== bool', '/ on (job)', '* ignoring (code)'), tie('query')).map(([a, op, b]) => `(${a}) ${op} (${b})`),
+        fc.tuple(fc.constantFrom('abs', 'sqrt', 'ln', 'ceil'), tie('query')).map(([f, e]) => `${f}(${e})`),
+        tie('query').map((e) => `histogram_quantile(0.9, ${e})`),
+      ),
+    }));
+    fc.assert(
+      fc.property(query, fc.integer({ min: 0, max: 600 }), (text, at) => {
+        let expr;
+        try {
+          expr = parsePromQL(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SourceError);
+          return;
+        }
+        try {
+          const result = evaluate(expr, storage, { start: at * 1000, end: at * 1000 + 120_000, stepMs: 30_000 });
+          expect(result.timestamps).toHaveLength(5);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SourceError);
+          expect((error as SourceError).code).toBe('BAD_QUERY');
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('fails with BAD_QUERY on many-to-many matches, too many steps and too many samples', () => {

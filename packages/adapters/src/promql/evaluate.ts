@@ -327,14 +327,17 @@ function evaluateHistogramQuantile(q: Float64Array, vector: readonly EvaluatedSe
     const values = new Float64Array(q.length);
     for (let j = 0; j < q.length; j++) {
       present.length = 0;
+      let valid = true;
       for (let b = 0; b < group.buckets.length; b++) {
         const count = group.buckets[b]!.values[j] as number;
         if (Number.isNaN(count)) continue;
+        // Bucket counts are rates or counts: a negative or infinite one (from arithmetic on them) has no quantile.
+        if (!(count >= 0 && count < Infinity)) valid = false;
         const entry = scratch[b]!;
         entry.count = count;
         present.push(entry);
       }
-      values[j] = present.length === 0 ? NaN : histogramQuantile(q[j] as number, present);
+      values[j] = present.length === 0 || !valid ? NaN : histogramQuantile(q[j] as number, present);
     }
     out.push({ labels: group.labels, values });
   }
