@@ -5,3 +5,4 @@ export * from './cards';
 export * from './status';
 export * from './hooks';
 export * from './utils';
+export * from './slo';

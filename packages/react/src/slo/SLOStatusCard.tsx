@@ -91,7 +91,7 @@ function SLOStatusCardInner(props: InnerProps): ReactNode {
   const titleId = useId();
   const Heading = `h${headingLevel}` as const;
   const failed = hasError(error);
-  const ready = !failed && slo != null && status != null;
+  const ready = !failed && slo !== null && slo !== undefined && status !== null && status !== undefined;
   const heading = title ?? (slo ? sloTitle(slo) : 'SLO');
   const level = ready ? status.status : undefined;
 

@@ -1,0 +1,17 @@
+export { SLOStatusCard } from './SLOStatusCard';
+export type { SLOStatusCardProps } from './SLOStatusCard';
+export { BudgetGauge } from './BudgetGauge';
+export type { BudgetGaugeProps } from './BudgetGauge';
+export { ErrorBudgetChart, alertEvents, budgetSeries, projectionSeries } from './ErrorBudgetChart';
+export type { ErrorBudgetChartProps } from './ErrorBudgetChart';
+export { BurnRateTable } from './BurnRateTable';
+export type { BurnRateTableProps, SortingState } from './BurnRateTable';
+export { SLOList, sortItems } from './SLOList';
+export type { SLOListProps, SLOListSort, SLOListSortKey } from './SLOList';
+export { ComplianceReportView, periodLabel } from './ComplianceReportView';
+export type { ComplianceReportViewProps } from './ComplianceReportView';
+export { useSLO, defaultSLOQueries, eventsFromDeltaSeries, lookbackMs } from './useSLO';
+export type { SLOQueries, UseSLOOptions, UseSLOResult } from './useSLO';
+export { burnChips, tierRows, compareUrgency, filterItems, itemLabels, labelOptions, complianceCsv } from './model';
+export type { BurnChip, BurnLevel, TierRow, SLOListItem } from './model';
+export { SLO_STATUS_LABELS, formatShare, formatBurnRate, formatWindow, budgetTimeText } from './format';
