@@ -28,7 +28,7 @@ const FORMAT_VERSION = 1;
 const MAGIC = [0x56, 0x44, 0x44] as const; // "VDD"
 
 /** addAll works through the input in chunks of this many values (scratch buffers below are shared, sync only). */
-const CHUNK = 512;
+const CHUNK = 2048;
 const CHUNK_VALUES = new Float64Array(CHUNK);
 const CHUNK_WORDS = new Uint32Array(CHUNK_VALUES.buffer);
 const CHUNK_POSITIVE_KEYS = new Int32Array(CHUNK);
@@ -177,7 +177,7 @@ class BucketStore {
     }
     const { counts, offset, minKey, maxKey } = this;
     if (low >= minKey && high <= maxKey) {
-      for (let j = 0; j < count; j++) counts[keys[j]! - offset]!++;
+      countKeys(counts, offset, keys, count);
     } else {
       for (let j = 0; j < count; j++) {
         const key = keys[j]!;
@@ -255,6 +255,37 @@ function readOptions(options: DDSketchOptions | undefined): { relativeAccuracy: 
     throw new ValidationError('options.maxBuckets', `an integer in [1, ${MAX_MAX_BUCKETS}]`, maxBuckets);
   }
   return { relativeAccuracy, maxBuckets };
+}
+
+/** Sum, min and max of the last chunk seen by optimisticPositiveKeys. */
+const CHUNK_STATS = new Float64Array(3);
+
+/**
+ * The hot loop of addAll, kept small and free of `this` so the optimizing compiler settles on it quickly: bucket keys
+ * of source[from..to) as if every value were positive, plus the chunk's sum, min and max (into CHUNK_STATS).
+ */
+function optimisticPositiveKeys(source: Float64Array, words: Uint32Array, from: number, to: number, keys: Int32Array, multiplier: number): void {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = from; i < to; i++) {
+    const v = source[i]!;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    // approximateLog2 inlined (same arithmetic, so add() and addAll() pick the same buckets).
+    const biasedExponent = (words[2 * i + HIGH_WORD]! >>> 20) & 0x7ff;
+    const s = v * INVERSE_POWERS[biasedExponent]! - 1;
+    keys[i - from] = Math.ceil((biasedExponent - 1023 + ((A * s + B) * s + C) * s) * multiplier);
+  }
+  CHUNK_STATS[0] = sum;
+  CHUNK_STATS[1] = min;
+  CHUNK_STATS[2] = max;
+}
+
+/** counts[keys[j] - offset] += 1 for j < count (all keys known to be inside the counts window). */
+function countKeys(counts: Float64Array, offset: number, keys: Int32Array, count: number): void {
+  for (let j = 0; j < count; j++) counts[keys[j]! - offset]!++;
 }
 
 /** True when every value is finite: v × 0 is 0 for finite v and NaN for NaN and ±Infinity (four lanes for speed). */
@@ -429,19 +460,10 @@ export class DDSketch {
       const to = end - base;
       // Optimistic pass: treat every value as positive (the common case for latencies and sizes). Keys of other
       // values are garbage and the chunk is redone below when the chunk minimum says there were any.
-      let chunkMin = Infinity;
-      let chunkMax = -Infinity;
-      let chunkSum = 0;
-      for (let i = from; i < to; i++) {
-        const v = source[i]!;
-        chunkSum += v;
-        if (v < chunkMin) chunkMin = v;
-        if (v > chunkMax) chunkMax = v;
-        // approximateLog2 inlined (same arithmetic, so add() and addAll() pick the same buckets).
-        const biasedExponent = (words[2 * i + HIGH_WORD]! >>> 20) & 0x7ff;
-        const s = v * INVERSE_POWERS[biasedExponent]! - 1;
-        positiveKeys[i - from] = Math.ceil((biasedExponent - 1023 + ((A * s + B) * s + C) * s) * multiplier);
-      }
+      optimisticPositiveKeys(source, words, from, to, positiveKeys, multiplier);
+      const chunkSum = CHUNK_STATS[0]!;
+      const chunkMin = CHUNK_STATS[1]!;
+      const chunkMax = CHUNK_STATS[2]!;
       sum += chunkSum;
       if (chunkMin < min) min = chunkMin;
       if (chunkMax > max) max = chunkMax;

@@ -1,0 +1,111 @@
+// Shared helpers for the benches: seeded data, CPU timing, table printing and JSON results.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** xorshift32 in (0, 1): reproducible across runs and machines. */
+export function seededRandom(seed) {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) + 0.5) / 4294967296;
+  };
+}
+
+/** n lognormal(μ = 0, σ = 1) values (Box-Muller), as a Float64Array. */
+export function lognormal(n, seed) {
+  const random = seededRandom(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.exp(Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random()));
+  return out;
+}
+
+/** n uniform values in (0, 1000). */
+export function uniform(n, seed) {
+  const random = seededRandom(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = random() * 1000;
+  return out;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+export function sleep(ms) {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/**
+ * Warms up (`warmUp`, else `fn` once), then runs `fn` `runs` times and returns the best CPU time (user + system, ms)
+ * and the best wall time. CPU time is the headline because the benches often share the machine; wall time is reported
+ * beside it. The warm-up matters: the optimizing compiler works on a background thread, and on a busy machine the
+ * first full-size runs can still execute unoptimized code.
+ */
+export function measure(fn, runs = 3, warmUp = fn) {
+  warmUp();
+  for (let i = 0; i < 5; i++) {
+    sleep(100); // lets the background compiler thread finish (a sleep, not a spin, so it gets the CPU)
+    warmUp();
+  }
+  let cpu = Infinity;
+  let wall = Infinity;
+  let result;
+  for (let r = 0; r < runs; r++) {
+    globalThis.gc?.();
+    const startCpu = process.cpuUsage();
+    const startWall = performance.now();
+    result = fn();
+    const wallMs = performance.now() - startWall;
+    const used = process.cpuUsage(startCpu);
+    cpu = Math.min(cpu, (used.user + used.system) / 1000);
+    wall = Math.min(wall, wallMs);
+  }
+  return { cpu, wall, result };
+}
+
+/** Retained heap (JS heap + array buffers) of what `build` returns, measured around forced GCs. */
+export function retainedBytes(build) {
+  const usage = () => {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = usage();
+  const kept = build();
+  const after = usage();
+  return { bytes: Math.max(0, after - before), kept };
+}
+
+export function table(title, header, rows) {
+  const widths = header.map((h, i) => Math.max(String(h).length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+}
+
+export function machine() {
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    platform: `${os.platform()} ${os.arch()}`,
+    loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+  };
+}
+
+export function saveResults(name, data) {
+  if (!process.env.BENCH_JSON_DIR) return;
+  mkdirSync(process.env.BENCH_JSON_DIR, { recursive: true });
+  writeFileSync(`${process.env.BENCH_JSON_DIR}/${name}.json`, JSON.stringify({ machine: machine(), date: new Date().toISOString(), ...data }, null, 2));
+}
+
+export const fmt = {
+  ms: (v) => `${v.toFixed(1)} ms`,
+  ns: (v) => `${v.toFixed(1)} ns`,
+  ratio: (v) => `${v.toFixed(2)}×`,
+  pct: (v) => `${(v * 100).toFixed(3)} %`,
+  bytes: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} MB` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} kB` : `${v} B`),
+};
