@@ -147,6 +147,8 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
     scrapeIntervalMs,
     services,
     storage,
+    // Traces are not simulated yet: when they are, `getTrace`/`searchTraces` join this object (seeded from the same
+    // schedule, so slow traces line up with incidents) and `traces` turns true.
     capabilities: { metrics: true, traces: false, events: true, live: true, queryLanguage: 'promql', metadata: true },
 
     schedule(range) {
