@@ -1,5 +1,5 @@
 import { forwardRef, useCallback, useId, useMemo, useRef, useState, type CSSProperties, type ForwardedRef, type KeyboardEvent, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
 import { VigilErrorBoundary } from '../utils/ErrorBoundary';
 import { classNames } from '../utils/class-names';
 import { SLO_STATUS_ORDER, budgetTimeText, formatBurnRate, formatShare, formatWindow, sloTitle } from './format';
@@ -200,6 +200,8 @@ function SLOListInner(props: SLOListProps & { readonly forwardedRef: ForwardedRe
     estimateSize: () => rowHeight,
     overscan: 6,
     initialRect: { width: 960, height },
+    // Without layout (a hidden tab, jsdom) the element measures 0 px: render the first window anyway.
+    observeElementRect: (instance, callback) => observeElementRect(instance, (rect) => callback(rect.height > 0 ? rect : { width: rect.width, height })),
   });
 
   const focusRow = useCallback(
