@@ -7,7 +7,7 @@ import type { ResolvedService, Schedule } from './scenario';
 
 /** Scrapes per cached piece of a process lifetime. */
 const CHUNK_SCRAPES = 240;
-/** Chunks kept in the cache (least recently used first out): about 10 MB with the default fleet. */
+/** Pieces kept in the cache (least recently used first out): about 12 MB with the default fleet. */
 const MAX_CACHED_CHUNKS = 192;
 /**
  * Most (scrape × service) cells one query may compute: counters are sums since the last restart, so long ranges are
