@@ -26,6 +26,8 @@ export interface ErrorBudgetChartProps {
   readonly title?: string | undefined;
   /** Height of the plot area with axes, CSS pixels. Default 240. */
   readonly height?: number | undefined;
+  /** Fixed width in CSS pixels. Default: the container's width. */
+  readonly width?: number | undefined;
   /** Axis time zone. Default `local`. */
   readonly timeZone?: 'local' | 'utc' | undefined;
   readonly loading?: boolean | undefined;
@@ -109,7 +111,7 @@ function AlertList({ alerts, timeZone }: { readonly alerts: readonly AlertInterv
 }
 
 function ErrorBudgetChartInner(props: ErrorBudgetChartProps & { readonly forwardedRef: ForwardedRef<HTMLElement> }): ReactNode {
-  const { slo, timeline, alerts, status, title, height = 240, timeZone = 'local', loading = false, error, className, style, forwardedRef } = props;
+  const { slo, timeline, alerts, status, title, height = 240, width, timeZone = 'local', loading = false, error, className, style, forwardedRef } = props;
   const heading = title ?? (slo ? `Error budget: ${sloTitle(slo)}` : 'Error budget');
   const prepared = useMemo(() => {
     if (!slo || !timeline || timeline.timestamps.length === 0) return null;
@@ -158,6 +160,7 @@ function ErrorBudgetChartInner(props: ErrorBudgetChartProps & { readonly forward
         unit="%"
         yDomain={yDomain}
         height={height}
+        {...(width === undefined ? {} : { width })}
         dashPatterns="always"
         timeZone={timeZone}
         loading={loading}
