@@ -59,8 +59,7 @@ export function bytesToHex(bytes: Uint8Array): string {
 
 /**
  * Reads a 64-bit span id into `idRegister`. Returns 1 when read, 0 when absent (undefined, null, '' or all zeros:
- * "no id"), −1 when malformed. Hex of 1 to 16 digits is left-padded; base64 must decode to 8 bytes (or fewer,
- * left-padded) when `base64` is allowed and the text is not plain hex of at most 16 digits.
+ * "no id"), −1 when malformed. Hex of 1 to 16 digits is left-padded; base64 must decode to exactly 8 bytes when `base64` is allowed and the text is not plain hex of at most 16 digits.
  */
 export function readSpanId(value: unknown, base64: boolean): 1 | 0 | -1 {
   if (value === undefined || value === null || value === '') return 0;
@@ -77,7 +76,7 @@ export function readSpanId(value: unknown, base64: boolean): 1 | 0 | -1 {
     }
   } else if (base64) {
     const bytes = decodeBase64(value);
-    if (bytes === undefined || bytes.length === 0 || bytes.length > 8) return -1;
+    if (bytes === undefined || bytes.length !== 8) return -1;
     for (let i = 0; i < bytes.length; i++) {
       high = ((high << 8) | (low >>> 24)) >>> 0;
       low = ((low << 8) | bytes[i]!) >>> 0;
@@ -92,7 +91,7 @@ export function readSpanId(value: unknown, base64: boolean): 1 | 0 | -1 {
 
 /**
  * Normalises a trace id to 32 lowercase hex digits. Returns '' when absent, undefined when malformed. Hex of up to
- * 32 digits is left-padded (Jaeger and Zipkin send 64-bit trace ids as 16 digits); base64 must give at most 16 bytes.
+ * 32 digits is left-padded (Jaeger and Zipkin send 64-bit trace ids as 16 digits); base64 must give exactly 16 bytes.
  */
 export function normaliseTraceId(value: unknown, base64: boolean): string | undefined {
   if (value === undefined || value === null || value === '') return '';
@@ -102,7 +101,7 @@ export function normaliseTraceId(value: unknown, base64: boolean): string | unde
     hex = value.toLowerCase();
   } else if (base64) {
     const bytes = decodeBase64(value);
-    if (bytes === undefined || bytes.length === 0 || bytes.length > 16) return undefined;
+    if (bytes === undefined || bytes.length !== 16) return undefined;
     hex = bytesToHex(bytes);
   } else {
     return undefined;
