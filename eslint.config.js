@@ -42,7 +42,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', restrict(['@vigil/adapters', '@vigil/adapters/*', '@vigil/cli', 'node:*'], 'react never imports a concrete adapter: the host hands one in')] },
   },
   {
-    files: ['packages/react/src/**/*.stories.tsx', 'packages/react/src/**/*.test.tsx', 'packages/react/src/**/*.browser.test.tsx'],
+    files: ['packages/react/src/**/*.stories.tsx', 'packages/react/src/**/*.test.{ts,tsx}'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

@@ -8,13 +8,14 @@ import { workspaceAliases } from './vitest.workspace-aliases';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const browser = {
+const browser = (name: string) => ({
   enabled: true,
   headless: true,
   provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
-  instances: [{ browser: 'chromium' as const }],
+  // One uniquely named instance per project: Vitest refuses two projects that both resolve to "x (chromium)".
+  instances: [{ browser: 'chromium' as const, name: `${name} (chromium)` }],
   screenshotFailures: false,
-};
+});
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
@@ -45,7 +46,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
-          browser,
+          browser: browser('browser'),
         },
       },
       {
@@ -53,7 +54,7 @@ export default defineConfig({
         resolve: { alias: workspaceAliases },
         test: {
           name: 'storybook',
-          browser,
+          browser: browser('storybook'),
         },
       },
     ],

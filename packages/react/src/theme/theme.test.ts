@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports -- the test reads the stylesheet from disk (vitest blanks CSS imports)
 import { readFileSync } from 'node:fs';
 import { contrastRatio, deltaE2000, parseColor, rgbToLab, simulateDeficiency, type Deficiency, type Rgb } from './color-math';
 
