@@ -191,11 +191,19 @@ class BucketStore {
     if (other.total === 0) return;
     this.extend(other.minKey, other.maxKey);
     const { counts, offset, minKey, maxKey } = this;
-    for (let key = other.minKey; key <= other.maxKey; key++) {
-      const count = other.counts[key - other.offset]!;
-      if (count === 0) continue;
-      const clamped = key < minKey ? minKey : key > maxKey ? maxKey : key;
-      counts[clamped - offset]! += count;
+    const source = other.counts;
+    if (other.minKey >= minKey && other.maxKey <= maxKey) {
+      // Common case: no collapsing, a straight element-wise add over the other store's range.
+      const shift = other.offset - offset;
+      const end = other.maxKey - other.offset;
+      for (let i = other.minKey - other.offset; i <= end; i++) counts[i + shift]! += source[i]!;
+    } else {
+      for (let key = other.minKey; key <= other.maxKey; key++) {
+        const count = source[key - other.offset]!;
+        if (count === 0) continue;
+        const clamped = key < minKey ? minKey : key > maxKey ? maxKey : key;
+        counts[clamped - offset]! += count;
+      }
     }
     this.total += other.total;
   }
