@@ -86,9 +86,9 @@ export const Loading: Story = {
 
 export const ErrorState: Story = {
   name: 'Error',
-  args: { error: new SourceError('SOURCE_UNAUTHORIZED', 'token expired') },
+  args: { error: new SourceError('UNAUTHORIZED', 'token expired') },
   play: async ({ canvasElement }) => {
-    await expect(within(canvasElement).getByRole('alert')).toHaveTextContent('token expired (SOURCE_UNAUTHORIZED)');
+    await expect(within(canvasElement).getByRole('alert')).toHaveTextContent('token expired (UNAUTHORIZED)');
   },
 };
 

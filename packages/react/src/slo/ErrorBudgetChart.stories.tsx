@@ -90,7 +90,7 @@ export const Loading: Story = {
 
 export const ErrorState: Story = {
   name: 'Error',
-  args: { error: new SourceError('SOURCE_BAD_QUERY', 'parse error at char 12') },
+  args: { error: new SourceError('BAD_QUERY', 'parse error at char 12') },
   play: async ({ canvasElement }) => {
     await expect(within(canvasElement).getByRole('alert')).toHaveTextContent('parse error at char 12');
   },

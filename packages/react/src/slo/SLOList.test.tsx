@@ -87,8 +87,8 @@ describe('SLOList', () => {
   it('shows loading, error and empty states', () => {
     const { rerender } = render(<SLOList items={undefined} loading />);
     expect(screen.getByRole('region').getAttribute('aria-busy')).toBe('true');
-    rerender(<SLOList items={items} error={new SourceError('SOURCE_UNAUTHORIZED', 'token expired')} />);
-    expect(screen.getByRole('alert').textContent).toContain('token expired (SOURCE_UNAUTHORIZED)');
+    rerender(<SLOList items={items} error={new SourceError('UNAUTHORIZED', 'token expired')} />);
+    expect(screen.getByRole('alert').textContent).toContain('token expired (UNAUTHORIZED)');
     rerender(<SLOList items={[]} />);
     expect(screen.getByText('No SLOs defined yet.')).toBeTruthy();
   });
