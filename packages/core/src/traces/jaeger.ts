@@ -2,7 +2,7 @@ import { ValidationError } from '../errors';
 import { decodeJaegerTags } from './attributes';
 import { baseDetails, found, isObject, readParseOptions } from './common';
 import { idRegister, idToHex, normaliseTraceId, readSpanId } from './ids';
-import { SpanTableBuilder, finishModel } from './model';
+import { SpanTableBuilder, finishModel, stagedId } from './model';
 import { addToRegister, readMicros, timeRegister, toBigIntNanos } from './time';
 import { SpanFlag, SpanKind, StatusCode } from './types';
 import type { ParseTraceOptions, SpanAttribute, SpanEvent, SpanLink, TraceModel } from './types';
@@ -103,13 +103,12 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
       st.idState = idState;
       st.idHigh = idRegister.high;
       st.idLow = idRegister.low;
-      const idText = idState === 1 ? idToHex(idRegister.high, idRegister.low) : undefined;
       if (idState !== 1) warnings.add('INVALID_SPAN_ID', undefined, `spanID ${idState === 0 ? 'missing or zero' : `invalid (${found(span.spanID)})`}; a unique id was made up`, `${spanPath}.spanID`);
 
       let traceId = normaliseTraceId(span.traceID, false);
       if (traceId === undefined || traceId === '') traceId = traceLevelId;
       if (traceId === undefined || traceId === '') {
-        warnings.add('INVALID_TRACE_ID', idText, `traceID ${found(span.traceID)} unusable; the document's trace id is used`, `${spanPath}.traceID`);
+        warnings.add('INVALID_TRACE_ID', stagedId(st), `traceID ${found(span.traceID)} unusable; the document's trace id is used`, `${spanPath}.traceID`);
         st.traceIndex = -1;
         unresolvedTrace = true;
       } else st.traceIndex = b.traceIds.intern(traceId);
@@ -122,7 +121,7 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
         for (let r = 0; r < refs.length; r++) {
           const ref = refs[r] as { refType?: unknown; traceID?: unknown; spanID?: unknown } | null;
           if (!isObject(ref)) {
-            warnings.add('INVALID_FIELD', idText, `reference: expected an object, received ${found(ref)}`, `${spanPath}.references[${r}]`);
+            warnings.add('INVALID_FIELD', stagedId(st), `reference: expected an object, received ${found(ref)}`, `${spanPath}.references[${r}]`);
             continue;
           }
           const refTrace = normaliseTraceId(ref.traceID, false);
@@ -141,7 +140,7 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
           }
         }
       } else if (refs !== undefined && refs !== null) {
-        warnings.add('INVALID_FIELD', idText, `references: expected an array, received ${found(refs)}`, `${spanPath}.references`);
+        warnings.add('INVALID_FIELD', stagedId(st), `references: expected an array, received ${found(refs)}`, `${spanPath}.references`);
       }
       if (chosen >= 0) {
         readSpanId((refs as Array<{ spanID: unknown }>)[chosen]!.spanID, false);
@@ -155,12 +154,12 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
           st.parentState = 1;
           st.parentHigh = idRegister.high;
           st.parentLow = idRegister.low;
-        } else if (p === -1) warnings.add('INVALID_PARENT_ID', idText, `parentSpanID invalid (${found(span.parentSpanID)}); shown as a root`, `${spanPath}.parentSpanID`);
+        } else if (p === -1) warnings.add('INVALID_PARENT_ID', stagedId(st), `parentSpanID invalid (${found(span.parentSpanID)}); shown as a root`, `${spanPath}.parentSpanID`);
       }
 
       const name = span.operationName;
       st.operation = b.operations.intern(typeof name === 'string' ? name : '');
-      if (typeof name !== 'string' && name !== undefined) warnings.add('INVALID_FIELD', idText, `operationName: expected a string, received ${found(name)}`, `${spanPath}.operationName`);
+      if (typeof name !== 'string' && name !== undefined) warnings.add('INVALID_FIELD', stagedId(st), `operationName: expected a string, received ${found(name)}`, `${spanPath}.operationName`);
 
       // service from the process table (or an inline process)
       let service: number | undefined;
@@ -169,7 +168,7 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
       if (service === undefined) {
         const process = typeof pid === 'string' && processes !== undefined && Object.prototype.hasOwnProperty.call(processes, pid) ? processes[pid] : span.process;
         const serviceName = isObject(process) && typeof process.serviceName === 'string' ? process.serviceName : undefined;
-        if (serviceName === undefined) warnings.add('INVALID_FIELD', idText, `no process with a serviceName for processID ${found(pid)}; service "unknown"`, `${spanPath}.processID`);
+        if (serviceName === undefined) warnings.add('INVALID_FIELD', stagedId(st), `no process with a serviceName for processID ${found(pid)}; service "unknown"`, `${spanPath}.processID`);
         service = b.services.intern(serviceName ?? 'unknown');
         if (typeof pid === 'string' && serviceName !== undefined) serviceByProcess.set(pid, service);
       }
@@ -190,10 +189,10 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
             st.endNanos = timeRegister.nanos;
           }
         } else if (span.duration !== undefined) {
-          warnings.add('INVALID_FIELD', idText, `duration: expected microseconds >= 0, received ${found(span.duration)}`, `${spanPath}.duration`);
+          warnings.add('INVALID_FIELD', stagedId(st), `duration: expected microseconds >= 0, received ${found(span.duration)}`, `${spanPath}.duration`);
         }
       } else if (span.startTime !== undefined) {
-        warnings.add('INVALID_FIELD', idText, `startTime: expected epoch microseconds, received ${found(span.startTime)}`, `${spanPath}.startTime`);
+        warnings.add('INVALID_FIELD', stagedId(st), `startTime: expected epoch microseconds, received ${found(span.startTime)}`, `${spanPath}.startTime`);
       }
       scanTags(span.tags, st);
       parentReference[b.n] = chosen;

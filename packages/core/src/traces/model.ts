@@ -42,6 +42,11 @@ export interface StagedSpan {
   position: number;
 }
 
+/** Lowercase hex id of the staged span, for warnings (undefined when it has none yet). */
+export function stagedId(st: StagedSpan): string | undefined {
+  return st.idState === 1 ? idToHex(st.idHigh, st.idLow) : undefined;
+}
+
 function grow<T extends Int32Array | Uint32Array | Float64Array | Uint8Array | Uint16Array>(array: T, capacity: number): T {
   const next = new (array.constructor as new (n: number) => T)(capacity);
   next.set(array);

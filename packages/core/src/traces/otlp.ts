@@ -2,7 +2,7 @@ import { ValidationError } from '../errors';
 import { decodeOtlpAttributes, findOtlpStringAttribute } from './attributes';
 import { baseDetails, found, isObject, readParseOptions } from './common';
 import { idRegister, idToHex, normaliseTraceId, readSpanId } from './ids';
-import { SpanTableBuilder, finishModel } from './model';
+import { SpanTableBuilder, finishModel, stagedId } from './model';
 import { readNanos, timeRegister, toBigIntNanos } from './time';
 import type { ParseTraceOptions, SpanEvent, SpanLink, TraceModel } from './types';
 
@@ -123,6 +123,10 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
   const b = new SpanTableBuilder(expected, warnings);
   const contexts: OtlpContext[] = [];
   let unresolvedTrace = false;
+  // consecutive spans nearly always share the trace id: normalise it once
+  let lastRawTraceId: unknown;
+  let lastTraceId: string | undefined = '';
+  let lastTraceIndex = -1;
 
   for (const { list, path: listPath } of containers) {
     for (let r = 0; r < list.length; r++) {
@@ -174,17 +178,22 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
           st.idState = idState;
           st.idHigh = idRegister.high;
           st.idLow = idRegister.low;
-          const idText = idState === 1 ? idToHex(idRegister.high, idRegister.low) : undefined;
           if (idState !== 1) {
             warnings.add('INVALID_SPAN_ID', undefined, `span id ${idState === 0 ? 'missing or zero' : `invalid (${found(span.spanId)})`}; a unique id was made up`, fieldPath(ssPath, k, 'spanId'));
           }
 
-          const traceId = normaliseTraceId(span.traceId, true);
+          const rawTraceId = span.traceId;
+          const traceId: string | undefined = rawTraceId === lastRawTraceId && lastRawTraceId !== undefined ? lastTraceId : normaliseTraceId(rawTraceId, true);
+          if (traceId !== lastTraceId || rawTraceId !== lastRawTraceId) {
+            lastRawTraceId = rawTraceId;
+            lastTraceId = traceId;
+            lastTraceIndex = traceId === undefined || traceId === '' ? -1 : b.traceIds.intern(traceId);
+          }
           if (traceId === undefined || traceId === '') {
-            warnings.add('INVALID_TRACE_ID', idText, `trace id ${traceId === '' ? 'missing or zero' : `invalid (${found(span.traceId)})`}; the document's trace id is used`, fieldPath(ssPath, k, 'traceId'));
+            warnings.add('INVALID_TRACE_ID', stagedId(st), `trace id ${traceId === '' ? 'missing or zero' : `invalid (${found(span.traceId)})`}; the document's trace id is used`, fieldPath(ssPath, k, 'traceId'));
             st.traceIndex = -1;
             unresolvedTrace = true;
-          } else st.traceIndex = b.traceIds.intern(traceId);
+          } else st.traceIndex = lastTraceIndex;
 
           const parentState = readSpanId(span.parentSpanId, true);
           if (parentState === 1) {
@@ -192,19 +201,19 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
             st.parentHigh = idRegister.high;
             st.parentLow = idRegister.low;
           } else if (parentState === -1) {
-            warnings.add('INVALID_PARENT_ID', idText, `parent id invalid (${found(span.parentSpanId)}); shown as a root`, fieldPath(ssPath, k, 'parentSpanId'));
+            warnings.add('INVALID_PARENT_ID', stagedId(st), `parent id invalid (${found(span.parentSpanId)}); shown as a root`, fieldPath(ssPath, k, 'parentSpanId'));
           }
 
           const name = span.name;
           if (typeof name === 'string') st.operation = b.operations.intern(name);
           else {
             st.operation = b.operations.intern('');
-            if (name !== undefined) warnings.add('INVALID_FIELD', idText, `name: expected a string, received ${found(name)}`, fieldPath(ssPath, k, 'name'));
+            if (name !== undefined) warnings.add('INVALID_FIELD', stagedId(st), `name: expected a string, received ${found(name)}`, fieldPath(ssPath, k, 'name'));
           }
 
           if (span.kind !== undefined) {
             const kind = readSpanKind(span.kind);
-            if (kind < 0) warnings.add('INVALID_FIELD', idText, `kind: expected 0-5 or a SPAN_KIND_* name, received ${found(span.kind)}`, fieldPath(ssPath, k, 'kind'));
+            if (kind < 0) warnings.add('INVALID_FIELD', stagedId(st), `kind: expected 0-5 or a SPAN_KIND_* name, received ${found(span.kind)}`, fieldPath(ssPath, k, 'kind'));
             else st.kind = kind;
           }
 
@@ -213,25 +222,25 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
             st.startSeconds = timeRegister.seconds;
             st.startNanos = timeRegister.nanos;
           } else if (span.startTimeUnixNano !== undefined) {
-            warnings.add('INVALID_FIELD', idText, `startTimeUnixNano: expected int64 nanoseconds, received ${found(span.startTimeUnixNano)}`, fieldPath(ssPath, k, 'startTimeUnixNano'));
+            warnings.add('INVALID_FIELD', stagedId(st), `startTimeUnixNano: expected int64 nanoseconds, received ${found(span.startTimeUnixNano)}`, fieldPath(ssPath, k, 'startTimeUnixNano'));
           }
           if (readNanos(span.endTimeUnixNano)) {
             st.hasEnd = true;
             st.endSeconds = timeRegister.seconds;
             st.endNanos = timeRegister.nanos;
           } else if (span.endTimeUnixNano !== undefined) {
-            warnings.add('INVALID_FIELD', idText, `endTimeUnixNano: expected int64 nanoseconds, received ${found(span.endTimeUnixNano)}`, fieldPath(ssPath, k, 'endTimeUnixNano'));
+            warnings.add('INVALID_FIELD', stagedId(st), `endTimeUnixNano: expected int64 nanoseconds, received ${found(span.endTimeUnixNano)}`, fieldPath(ssPath, k, 'endTimeUnixNano'));
           }
 
           const status = span.status;
           if (isObject(status)) {
             if (status.code !== undefined) {
               const code = readStatusCode(status.code);
-              if (code < 0) warnings.add('INVALID_FIELD', idText, `status.code: expected 0-2 or a STATUS_CODE_* name, received ${found(status.code)}`, fieldPath(ssPath, k, 'status.code'));
+              if (code < 0) warnings.add('INVALID_FIELD', stagedId(st), `status.code: expected 0-2 or a STATUS_CODE_* name, received ${found(status.code)}`, fieldPath(ssPath, k, 'status.code'));
               else st.status = code;
             }
           } else if (status !== undefined && status !== null) {
-            warnings.add('INVALID_FIELD', idText, `status: expected an object, received ${found(status)}`, fieldPath(ssPath, k, 'status'));
+            warnings.add('INVALID_FIELD', stagedId(st), `status: expected an object, received ${found(status)}`, fieldPath(ssPath, k, 'status'));
           }
           b.commit();
         }

@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors';
 import { decodeStringMap } from './attributes';
 import { baseDetails, found, isObject, readParseOptions } from './common';
-import { idRegister, idToHex, normaliseTraceId, readSpanId } from './ids';
-import { SpanTableBuilder, finishModel } from './model';
+import { idRegister, normaliseTraceId, readSpanId } from './ids';
+import { SpanTableBuilder, finishModel, stagedId } from './model';
 import { addToRegister, readMicros, timeRegister, toBigIntNanos } from './time';
 import { SpanKind, StatusCode } from './types';
 import type { ParseTraceOptions, SpanAttribute, SpanEvent, TraceModel } from './types';
@@ -62,12 +62,11 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
       st.idState = idState;
       st.idHigh = idRegister.high;
       st.idLow = idRegister.low;
-      const idText = idState === 1 ? idToHex(idRegister.high, idRegister.low) : undefined;
       if (idState !== 1) warnings.add('INVALID_SPAN_ID', undefined, `id ${idState === 0 ? 'missing or zero' : `invalid (${found(span.id)})`}; a unique id was made up`, `${spanPath}.id`);
 
       const traceId = normaliseTraceId(span.traceId, false);
       if (traceId === undefined || traceId === '') {
-        warnings.add('INVALID_TRACE_ID', idText, `traceId ${found(span.traceId)} unusable; the document's trace id is used`, `${spanPath}.traceId`);
+        warnings.add('INVALID_TRACE_ID', stagedId(st), `traceId ${found(span.traceId)} unusable; the document's trace id is used`, `${spanPath}.traceId`);
         st.traceIndex = -1;
         unresolvedTrace = true;
       } else st.traceIndex = b.traceIds.intern(traceId);
@@ -77,7 +76,7 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
         st.parentState = 1;
         st.parentHigh = idRegister.high;
         st.parentLow = idRegister.low;
-      } else if (parentState === -1) warnings.add('INVALID_PARENT_ID', idText, `parentId invalid (${found(span.parentId)}); shown as a root`, `${spanPath}.parentId`);
+      } else if (parentState === -1) warnings.add('INVALID_PARENT_ID', stagedId(st), `parentId invalid (${found(span.parentId)}); shown as a root`, `${spanPath}.parentId`);
 
       st.operation = b.operations.intern(typeof span.name === 'string' ? span.name : '');
       const local = span.localEndpoint;
@@ -85,7 +84,7 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
       st.service = b.services.intern(serviceName);
       if (span.kind !== undefined) {
         const kind = typeof span.kind === 'string' ? ZIPKIN_KINDS[span.kind.toUpperCase()] : undefined;
-        if (kind === undefined) warnings.add('INVALID_FIELD', idText, `kind: expected CLIENT, SERVER, PRODUCER or CONSUMER, received ${found(span.kind)}`, `${spanPath}.kind`);
+        if (kind === undefined) warnings.add('INVALID_FIELD', stagedId(st), `kind: expected CLIENT, SERVER, PRODUCER or CONSUMER, received ${found(span.kind)}`, `${spanPath}.kind`);
         else st.kind = kind;
       }
       st.shared = span.shared === true;
@@ -107,7 +106,7 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
       if (readMicros(span.timestamp)) {
         startMicros = typeof span.timestamp === 'number' ? span.timestamp : Number(span.timestamp);
       } else {
-        if (span.timestamp !== undefined) warnings.add('INVALID_FIELD', idText, `timestamp: expected epoch microseconds, received ${found(span.timestamp)}`, `${spanPath}.timestamp`);
+        if (span.timestamp !== undefined) warnings.add('INVALID_FIELD', stagedId(st), `timestamp: expected epoch microseconds, received ${found(span.timestamp)}`, `${spanPath}.timestamp`);
         if (firstAnnotation !== Infinity) startMicros = firstAnnotation;
       }
       if (startMicros !== undefined && readMicros(startMicros)) {
@@ -116,7 +115,7 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
         st.startNanos = timeRegister.nanos;
         let durationOk = readMicros(span.duration);
         if (!durationOk) {
-          if (span.duration !== undefined) warnings.add('INVALID_FIELD', idText, `duration: expected microseconds >= 0, received ${found(span.duration)}`, `${spanPath}.duration`);
+          if (span.duration !== undefined) warnings.add('INVALID_FIELD', stagedId(st), `duration: expected microseconds >= 0, received ${found(span.duration)}`, `${spanPath}.duration`);
           if (lastAnnotation > startMicros) durationOk = readMicros(lastAnnotation - startMicros);
         }
         if (durationOk) {
