@@ -68,6 +68,10 @@ function scaleByPowerOfTwo(x: number, exponent: number): number {
 /**
  * Upper bound of bucket `index` for a standard schema: base^index with base = 2^(2^-schema), computed as a fraction in
  * [0.5, 1) times a power of two. The last bucket before the one for ±Inf observations ends at Number.MAX_VALUE.
+ *
+ * @example
+ * nativeBucketUpperBound(3, 0); // 8
+ * nativeBucketUpperBound(1, 1); // √2 ≈ 1.4142
  */
 export function nativeBucketUpperBound(index: number, schema: number): number {
   if (schema < 0) {
