@@ -23,6 +23,11 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  // Benchmarks, scripts and the smoke test report on stdout by design.
+  {
+    files: ['bench/**', 'scripts/**', 'apps/demo/smoke.mjs', 'apps/demo/scripts/**'],
+    rules: { 'no-console': 'off' },
+  },
   // Layering (DESIGN.md): core imports nothing outside itself and touches no DOM or Node built-ins.
   {
     files: ['packages/core/src/**/*.ts'],

@@ -116,7 +116,6 @@ async function main() {
       'Vigil points drawn': r.pointsDrawn.toLocaleString('en-US'),
     }));
     console.warn(`\nTimeSeriesChart first render vs uPlot 1.6.32, Chromium ${version}, 1200×300 px, median of ${runs} runs\n`);
-    // eslint-disable-next-line no-console -- a bench prints its table
     console.table(table);
     await mkdir(join(repo, '.bench-results'), { recursive: true });
     await writeFile(join(repo, '.bench-results/chart-render.json'), JSON.stringify({ chromium: version, results }, null, 2));

@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a bench prints its tables */
 // Exact quantiles of 10M values: @vigil/core's selection-based quantile()/quantiles() against the obvious baseline,
 // a full Float64Array.prototype.sort of a copy and an index. Run through `pnpm bench` (builds first).
 import { quantile, quantiles } from '@vigil/core/percentile';

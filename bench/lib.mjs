@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a bench prints its tables */
 // Shared helpers for the benches: seeded data, CPU timing, table printing and JSON results.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a bench prints its tables */
 // Quantile sketches side by side in ONE process: @vigil/core's DDSketch against @datadog/sketches-js (the reference
 // every figure is divided by), tdigest and hdr-histogram-js. Run through `pnpm bench` (builds first).
 import { createRequire } from 'node:module';

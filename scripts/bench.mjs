@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- the bench runner prints what the benches print */
 // Runs every bench/*.bench.mjs in name order, each in its own Node process (so one bench's JIT state and heap do not
 // colour the next), printing their tables. JSON results go to .bench-results/ (gitignored) unless --no-json.
 // Usage: pnpm bench            (builds the packages first: the benches import the built output)

@@ -198,7 +198,7 @@ function MetricCardInner(props: InnerProps) {
  * <MetricCard title="p95 latency" value={182} unit="ms" previousValue={164} deltaDirection="lower-is-better"
  *   thresholds={{ warning: 250, critical: 400 }} sparkline={series} />
  */
-export const MetricCard = forwardRef<HTMLDivElement, MetricCardProps>(function MetricCard(props, ref) {
+export const MetricCard = /* @__PURE__ */ forwardRef<HTMLDivElement, MetricCardProps>(function MetricCard(props, ref) {
   return (
     <VigilErrorBoundary
       resetKeys={Object.values(props)}

@@ -156,7 +156,7 @@ function SparklineInner({ data, width = 120, height = 32, decorative = false, la
  * <Sparkline data={series} label="p95 latency" unit="ms" />
  * <Sparkline data={{ timestamps, values }} decorative area />
  */
-export const Sparkline = forwardRef<SVGSVGElement, SparklineProps>(function Sparkline(props, ref) {
+export const Sparkline = /* @__PURE__ */ forwardRef<SVGSVGElement, SparklineProps>(function Sparkline(props, ref) {
   const width = typeof props.width === 'number' && Number.isFinite(props.width) && props.width >= 1 ? props.width : 120;
   const height = typeof props.height === 'number' && Number.isFinite(props.height) && props.height >= 1 ? props.height : 32;
   return (

@@ -22,7 +22,7 @@ const text = { fill: 'var(--vigil-fg-muted, #5c6370)', fontSize: 11, fontFamily:
  * The SVG layer: grid, axes with tick labels, threshold lines with labels, event lines and ranges. Hidden from
  * assistive technology (the chart's text summary and the event buttons carry the same facts).
  */
-export const ChartAxes = memo(function ChartAxes({ width, height, margins, scales, formatTick, thresholds, events }: ChartAxesProps): ReactNode {
+export const ChartAxes = /* @__PURE__ */ memo(function ChartAxes({ width, height, margins, scales, formatTick, thresholds, events }: ChartAxesProps): ReactNode {
   const plotWidth = width - margins.left - margins.right;
   const plotHeight = height - margins.top - margins.bottom;
   const { x, y, xTicks, yTicks } = scales;

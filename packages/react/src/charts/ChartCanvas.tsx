@@ -16,7 +16,7 @@ export interface ChartCanvasProps {
  * The canvas layer: series lines and bands. Memoised on its scene, so crosshair moves, brushing and tooltips never
  * repaint it. Paints in a layout effect, before the browser shows the frame. Draws nothing without a 2D context.
  */
-export const ChartCanvas = memo(function ChartCanvas({ scene, onPaint }: ChartCanvasProps): ReactNode {
+export const ChartCanvas = /* @__PURE__ */ memo(function ChartCanvas({ scene, onPaint }: ChartCanvasProps): ReactNode {
   const ref = useRef<HTMLCanvasElement>(null);
   useIsomorphicLayoutEffect(() => {
     const canvas = ref.current;

@@ -33,7 +33,7 @@ const frameStyle: CSSProperties = {
  * @example
  * <ChartFrame title="Latency" titleId={id} header={<ChartLegend ... />}>{plot}</ChartFrame>
  */
-export const ChartFrame = forwardRef<HTMLElement, ChartFrameProps>(function ChartFrame({ title, titleId, header, note, loading, className, style, children }, ref) {
+export const ChartFrame = /* @__PURE__ */ forwardRef<HTMLElement, ChartFrameProps>(function ChartFrame({ title, titleId, header, note, loading, className, style, children }, ref) {
   return (
     <figure ref={ref} className={className === undefined ? 'vigil-chart' : `vigil-chart ${className}`} style={{ ...frameStyle, ...style }} aria-labelledby={titleId} aria-busy={loading === true ? true : undefined}>
       <figcaption id={titleId} style={{ fontSize: 14, fontWeight: 600, marginBottom: 6 }}>

@@ -40,7 +40,7 @@ function widen(range: TimeRange): TimeRange {
   return range.end > range.start ? range : { start: range.start - 60_000, end: range.end + 60_000 };
 }
 
-const ChartBody = forwardRef<HTMLElement, TimeSeriesChartProps>(function ChartBody(props, ref) {
+const ChartBody = /* @__PURE__ */ forwardRef<HTMLElement, TimeSeriesChartProps>(function ChartBody(props, ref) {
   const { title, series = NO_SERIES, bands = NO_BANDS, thresholds = [], events = [], unit, yDomain, height = 240, width, syncGroup, zoomable = true, showLegend = true, dashPatterns = 'auto', timeZone = 'local', loading = false, error, description, onDraw, onBrush, onTimeRangeChange, onHiddenSeriesChange, className, style } = props;
   const store = useDashboardStoreApi();
   const generatedId = useId();
@@ -189,7 +189,7 @@ const ChartBody = forwardRef<HTMLElement, TimeSeriesChartProps>(function ChartBo
  *     events={deploys} syncGroup="service" />
  * </DashboardProvider>
  */
-export const TimeSeriesChart = forwardRef<HTMLElement, TimeSeriesChartProps>(function TimeSeriesChart(props, ref): ReactNode {
+export const TimeSeriesChart = /* @__PURE__ */ forwardRef<HTMLElement, TimeSeriesChartProps>(function TimeSeriesChart(props, ref): ReactNode {
   const fallbackTitleId = useId();
   return (
     <ChartErrorBoundary

@@ -7,7 +7,7 @@ interface SourceContextValue {
   readonly cache: QueryCache;
 }
 
-const SourceContext = createContext<SourceContextValue | undefined>(undefined);
+const SourceContext = /* @__PURE__ */ createContext<SourceContextValue | undefined>(undefined);
 
 export interface VigilSourceProviderProps {
   /** The data source the hooks below query (the host's own, or one from `@vigil/adapters`). */

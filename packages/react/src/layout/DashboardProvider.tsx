@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import { createDashboardStore } from './dashboardStore';
 import type { DashboardState, DashboardStore, DashboardStoreInit } from './dashboardStore';
 
-const DashboardStoreContext = createContext<DashboardStore | null>(null);
+const DashboardStoreContext = /* @__PURE__ */ createContext<DashboardStore | null>(null);
 
 export interface DashboardProviderProps {
   /** A store you created (to persist, share with non-React code or test). When absent, the provider makes one. */

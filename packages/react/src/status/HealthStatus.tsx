@@ -250,7 +250,7 @@ function HealthStatusInner({
  *   onSelect={(item) => setService(item.id)}
  * />
  */
-export const HealthStatus = forwardRef<HTMLDivElement, HealthStatusProps>(function HealthStatus(props, ref) {
+export const HealthStatus = /* @__PURE__ */ forwardRef<HTMLDivElement, HealthStatusProps>(function HealthStatus(props, ref) {
   return (
     <VigilErrorBoundary
       resetKeys={Object.values(props)}
