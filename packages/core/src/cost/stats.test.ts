@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  bootstrapQuantileRatio,
+  holmAdjust,
+  newcombeInterval,
+  newcombeNonInferiorityPValue,
+  normalCdf,
+  normalQuantile,
+  pairedBootstrapMeanDifference,
+  seededRandom,
+  studentTCdf,
+  studentTQuantile,
+  wilsonInterval,
+  fitLine,
+} from './stats';
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+describe('normal and t distributions', () => {
+  it('match textbook quantiles', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 14);
+    expect(normalQuantile(0.5)).toBe(0);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 12);
+    expect(normalQuantile(1e-10)).toBeCloseTo(-6.361340902404056, 10);
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
+    expect(normalCdf(-3)).toBeCloseTo(0.0013498980316301, 14);
+    expect(normalCdf(5)).toBeCloseTo(0.9999997133484281, 14);
+  });
+  it('t quantiles match the printed table (df 1, 5, 30)', () => {
+    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.7062, 4);
+    expect(studentTQuantile(0.975, 5)).toBeCloseTo(2.5706, 4);
+    expect(studentTQuantile(0.95, 30)).toBeCloseTo(1.6973, 4);
+    expect(studentTCdf(2.228, 10)).toBeCloseTo(0.975, 4);
+  });
+  it('normalQuantile inverts normalCdf', () => {
+    fc.assert(fc.property(fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }), (p) => Math.abs(normalCdf(normalQuantile(p)) - p) < 1e-13 * Math.max(1, 1 / Math.min(p, 1 - p)) + 1e-15));
+  });
+});
+
+describe('Wilson interval (Newcombe 1998a, table I, method 3)', () => {
+  it.each([
+    [81, 263, 0.2553, 0.3662],
+    [15, 148, 0.0624, 0.1605],
+    [0, 20, 0, 0.1611],
+    [1, 29, 0.0061, 0.1718],
+  ])('%i/%i', (x, n, lower, upper) => {
+    const w = wilsonInterval(x, n, 0.95);
+    expect(round4(w.lower)).toBe(lower);
+    expect(round4(w.upper)).toBe(upper);
+  });
+  it('rejects impossible counts', () => {
+    expect(() => wilsonInterval(5, 4)).toThrow(/successes/);
+    expect(() => wilsonInterval(1, 2, 1)).toThrow(/confidence/);
+  });
+});
+
+describe('Newcombe hybrid score interval (Newcombe 1998b, table II, method 10)', () => {
+  it.each([
+    [56, 70, 48, 80, 0.0524, 0.3339],
+    [9, 10, 3, 10, 0.1705, 0.809],
+    [6, 7, 2, 7, 0.0582, 0.8062],
+    [5, 56, 0, 29, -0.0381, 0.1926],
+    [0, 10, 0, 20, -0.1611, 0.2775],
+    [10, 10, 0, 20, 0.6791, 1],
+  ])('%i/%i - %i/%i', (x1, n1, x2, n2, lower, upper) => {
+    const d = newcombeInterval(x1, n1, x2, n2, 0.95);
+    expect(round4(d.lower)).toBe(lower);
+    expect(round4(d.upper)).toBe(upper);
+  });
+  it('non-inferiority p-value agrees with the interval it is read from', () => {
+    const p = newcombeNonInferiorityPValue(450, 500, 455, 500, 0.05);
+    // At 1 - 2p the lower bound sits on -margin.
+    expect(newcombeInterval(450, 500, 455, 500, 1 - 2 * p).lower).toBeCloseTo(-0.05, 6);
+    expect(p).toBeGreaterThan(0.01);
+    expect(p).toBeLessThan(0.05);
+    expect(newcombeNonInferiorityPValue(300, 500, 455, 500, 0.05)).toBe(0.5);
+  });
+});
+
+describe('seeded resampling', () => {
+  it('seededRandom is reproducible and in [0, 1)', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const xs = Array.from({ length: 1000 }, () => a());
+    expect(xs).toEqual(Array.from({ length: 1000 }, () => b()));
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(xs.reduce((s, x) => s + x, 0) / 1000).toBeCloseTo(0.5, 1);
+  });
+  it('bootstrap intervals are identical for the same seed and differ for another', () => {
+    const random = seededRandom(5);
+    const a = Array.from({ length: 300 }, () => 100 + 50 * random());
+    const b = Array.from({ length: 300 }, () => 110 + 60 * random());
+    const one = bootstrapQuantileRatio(a, b, 0.95, { seed: 9, resamples: 500 });
+    const two = bootstrapQuantileRatio(a, b, 0.95, { seed: 9, resamples: 500 });
+    const other = bootstrapQuantileRatio(a, b, 0.95, { seed: 10, resamples: 500 });
+    expect(one).toEqual(two);
+    expect(other.lower).not.toBe(one.lower);
+    expect(one.lower).toBeLessThanOrEqual(one.estimate);
+    expect(one.upper).toBeGreaterThanOrEqual(one.estimate);
+    // uniform(100,150) vs uniform(110,170): true p95 ratio = 167/147.5
+    expect(one.lower).toBeLessThan(167 / 147.5);
+    expect(one.upper).toBeGreaterThan(167 / 147.5);
+  });
+  it('paired bootstrap of a constant difference is that constant', () => {
+    const r = pairedBootstrapMeanDifference([1, 2, 3, 4], [1.5, 2.5, 3.5, 4.5], { seed: 1, resamples: 100 });
+    expect(r.estimate).toBeCloseTo(0.5, 12);
+    expect(r.lower).toBeCloseTo(0.5, 12);
+    expect(r.upper).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('Holm', () => {
+  it('matches the hand-computed step-down', () => {
+    expect(holmAdjust([0.01, 0.04, 0.03])).toEqual([0.03, 0.06, 0.06]);
+    expect(holmAdjust([0.5])).toEqual([0.5]);
+    expect(holmAdjust([])).toEqual([]);
+  });
+  it('is never below the raw p-value nor above Bonferroni', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 }), (ps) => {
+        const adjusted = holmAdjust(ps);
+        return adjusted.every((a, i) => a >= ps[i]! - 1e-15 && a <= Math.min(1, ps.length * ps[i]!) + 1e-15);
+      }),
+    );
+  });
+});
+
+describe('fitLine', () => {
+  it('recovers an exact line', () => {
+    const fit = fitLine([0, 1, 2, 3], [1, 3, 5, 7]);
+    expect(fit.slope).toBeCloseTo(2, 12);
+    expect(fit.intercept).toBeCloseTo(1, 12);
+    expect(fit.residualStandardDeviation).toBeCloseTo(0, 12);
+  });
+});
