@@ -8,6 +8,8 @@ export interface BudgetGaugeProps {
   readonly remaining: number;
   /** Share below which the budget is at risk (a tick on the arc). Default 0.25. */
   readonly atRiskRemaining?: number | undefined;
+  /** Colour of the arc: a health state (such as the SLO status'), or by default from the remaining share. */
+  readonly tone?: 'ok' | 'warning' | 'critical' | undefined;
   /** Accessible name. Default "Error budget remaining". */
   readonly label?: string | undefined;
   /** Width in CSS pixels; the height is about 0.6 of it. Default 132. */
@@ -36,7 +38,7 @@ function arcPath(cx: number, cy: number, r: number, from: number, to: number): s
  * @example
  * <BudgetGauge remaining={status.errorBudget.ratio.remaining} atRiskRemaining={slo.status.atRiskRemaining} />
  */
-export const BudgetGauge = forwardRef<HTMLDivElement, BudgetGaugeProps>(function BudgetGauge({ remaining, atRiskRemaining = 0.25, label = 'Error budget remaining', size = 132, className, style }, ref): ReactNode {
+export const BudgetGauge = forwardRef<HTMLDivElement, BudgetGaugeProps>(function BudgetGauge({ remaining, atRiskRemaining = 0.25, tone, label = 'Error budget remaining', size = 132, className, style }, ref): ReactNode {
   const value = Number.isFinite(remaining) ? remaining : 0;
   const clamped = Math.max(0, Math.min(1, value));
   const width = size;
@@ -45,7 +47,7 @@ export const BudgetGauge = forwardRef<HTMLDivElement, BudgetGaugeProps>(function
   const cx = width / 2;
   const cy = r + stroke / 2;
   const height = Math.ceil(cy + stroke / 2 + 2);
-  const color = budgetColor(value, atRiskRemaining);
+  const color = tone === undefined ? budgetColor(value, atRiskRemaining) : `var(--vigil-${tone})`;
   const [tx0, ty0] = point(cx, cy, r - stroke / 2 - 1, atRiskRemaining);
   const [tx1, ty1] = point(cx, cy, r + stroke / 2 + 1, atRiskRemaining);
   return (

@@ -36,6 +36,12 @@ export interface ErrorBudgetChartProps {
   readonly style?: CSSProperties | undefined;
 }
 
+const percentFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+/** Ticks and tooltip: `55.2%`. */
+function formatPercentValue(value: number): string {
+  return Number.isFinite(value) ? `${percentFormat.format(value)}%` : '—';
+}
+
 /** The y-values of the chart are percentages of the budget. */
 const PERCENT = 100;
 
@@ -157,7 +163,7 @@ function ErrorBudgetChartInner(props: ErrorBudgetChartProps & { readonly forward
         series={prepared?.series ?? []}
         events={prepared?.events ?? []}
         thresholds={thresholds}
-        unit="%"
+        formatValue={formatPercentValue}
         yDomain={yDomain}
         height={height}
         {...(width === undefined ? {} : { width })}

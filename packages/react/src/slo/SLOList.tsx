@@ -50,7 +50,7 @@ export interface SLOListProps {
 const DEFAULT_SORT: SLOListSort = { key: 'budget', desc: false };
 const NO_LABELS: readonly string[] = [];
 const NO_ITEMS: readonly SLOListItem[] = [];
-const GRID = 'minmax(11rem, 2.2fr) minmax(6.5rem, 1fr) minmax(5.5rem, 0.8fr) minmax(9rem, 1.6fr) minmax(7rem, 1fr) minmax(4.5rem, 0.7fr)';
+const GRID = 'minmax(11rem, 2.2fr) minmax(6.5rem, 0.9fr) minmax(6.5rem, 0.8fr) minmax(8rem, 1.4fr) minmax(9rem, 1.1fr) minmax(4.5rem, 0.6fr)';
 
 const COLUMNS: readonly { readonly key: SLOListSortKey; readonly label: string; readonly align?: 'end' }[] = [
   { key: 'name', label: 'SLO' },
@@ -235,7 +235,7 @@ function SLOListInner(props: SLOListProps & { readonly forwardedRef: ForwardedRe
       {COLUMNS.map((c) => {
         const active = sort.key === c.key;
         return (
-          <div key={c.key} role="columnheader" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'} style={{ ...cellStyle, justifyContent: c.align === 'end' ? 'flex-end' : 'flex-start' }}>
+          <div key={c.key} role="columnheader" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'} style={{ ...cellStyle, overflow: 'visible', justifyContent: c.align === 'end' ? 'flex-end' : 'flex-start' }}>
             <button type="button" style={sortButtonStyle} onClick={() => setSort({ key: c.key, desc: active ? !sort.desc : false })}>
               {c.label}
               <SortArrow direction={active ? (sort.desc ? 'desc' : 'asc') : false} />
@@ -254,7 +254,7 @@ function SLOListInner(props: SLOListProps & { readonly forwardedRef: ForwardedRe
     const virtualItems = virtualizer.getVirtualItems();
     body = (
       <div style={{ overflowX: 'auto' }}>
-        <div role="table" aria-labelledby={titleId} aria-describedby={countId} aria-rowcount={visible.length + 1} style={{ minWidth: 720, fontSize: '0.8125rem', ...numericStyle }}>
+        <div role="table" aria-labelledby={titleId} aria-describedby={countId} aria-rowcount={visible.length + 1} style={{ minWidth: 760, fontSize: '0.8125rem', ...numericStyle }}>
           <div role="rowgroup">{header}</div>
           <div
             ref={scrollRef}

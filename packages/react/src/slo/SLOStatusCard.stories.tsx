@@ -50,7 +50,7 @@ export const Burning: Story = {
     await expect(canvas.getByText('At risk')).toBeVisible();
     const chips = within(canvas.getByRole('list', { name: 'Burn rates' })).getAllByRole('listitem');
     await expect(chips.filter((c) => c.getAttribute('data-level') === 'page').length).toBeGreaterThan(0);
-    await expect(canvas.getByTestId('vigil-slo-exhaustion')).toHaveTextContent(/^Runs out in/);
+    await expect(canvas.getByTestId('vigil-slo-exhaustion')).toHaveTextContent(/^In \d+h \d+m/);
   },
 };
 

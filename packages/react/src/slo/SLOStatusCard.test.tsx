@@ -43,7 +43,7 @@ describe('SLOStatusCard', () => {
     expect(meter?.getAttribute('aria-valuemin')).toBe('0');
     expect(meter?.getAttribute('aria-valuemax')).toBe('100');
     expect(meter.getAttribute('aria-valuetext')).toMatch(/of the error budget left$/);
-    expect(screen.getByTestId('vigil-slo-exhaustion')?.textContent).toMatch(/^Runs out in \d+h \d+m/);
+    expect(screen.getByTestId('vigil-slo-exhaustion')?.textContent).toMatch(/^In \d+h \d+m \(Mar 14, \d\d:\d\d\)$/);
   });
 
   it('marks burn-rate chips above a tier threshold with an icon and words, not colour alone', () => {

@@ -4,7 +4,7 @@ import { VigilErrorBoundary } from '../utils/ErrorBoundary';
 import { classNames } from '../utils/class-names';
 import { StatusIcon } from '../status/StatusIcon';
 import { BudgetGauge } from './BudgetGauge';
-import { budgetTimeText, formatBurnRate, formatDateTime, formatShare, formatWindow, sloTitle } from './format';
+import { SLO_STATUS_HEALTH, budgetTimeText, formatBurnRate, formatDateTime, formatShare, formatWindow, sloTitle } from './format';
 import { burnChips, type BurnChip } from './model';
 import { EmptyBody, ErrorBody, LoadingBody, SLOStatusBadge, hasError, headingStyle, mutedStyle, numericStyle, panelStyle } from './parts';
 import { formatBudgetTime } from '@vigil/core/slo';
@@ -72,12 +72,16 @@ function windowText(slo: SLO): string {
   return slo.window.kind === 'rolling' ? `${formatWindow(slo.window.durationMs)} rolling` : `calendar ${slo.window.unit} (${slo.window.timeZone})`;
 }
 
-function exhaustionText(status: SLOStatus, timeZone: string): string {
+function exhaustionText(status: SLOStatus, timeZone: string): ReactNode {
   const e = status.exhaustion;
   if (e.state === 'exhausted') return 'Budget exhausted';
   if (e.state === 'not-burning' || e.inMs === null || e.at === null) return 'Not burning';
-  if (e.inMs > 366 * 86_400_000) return `Runs out in over a year at the ${formatWindow(e.windowMs)} burn rate`;
-  return `Runs out in ${formatBudgetTime(e.inMs)} (${formatDateTime(e.at, timeZone)}) at the ${formatWindow(e.windowMs)} burn rate`;
+  if (e.inMs > 366 * 86_400_000) return 'In over a year';
+  return (
+    <span title={`At the ${formatWindow(e.windowMs)} burn rate of ${formatBurnRate(e.burnRate)}`}>
+      In {formatBudgetTime(e.inMs)} <span style={mutedStyle}>({formatDateTime(e.at, timeZone)})</span>
+    </span>
+  );
 }
 
 interface InnerProps extends SLOStatusCardProps {
@@ -105,7 +109,7 @@ function SLOStatusCardInner(props: InnerProps): ReactNode {
     body = (
       <>
         <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 16 }}>
-          <BudgetGauge remaining={remaining} atRiskRemaining={slo.status.atRiskRemaining} label={`Error budget remaining for ${heading}`} />
+          <BudgetGauge remaining={remaining} atRiskRemaining={slo.status.atRiskRemaining} tone={SLO_STATUS_HEALTH[status.status]} label={`Error budget remaining for ${heading}`} />
           <dl style={{ flex: '1 1 12rem', display: 'grid', gap: 4, margin: 0, ...numericStyle }}>
             <div style={statRow}>
               <dt style={mutedStyle}>Target</dt>
