@@ -15,7 +15,8 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly help: string;
-  prepare(args: string[], io: CliIo): () => Promise<void>;
+  /** The returned work resolves to nothing (exit 0) or to an exit code of its own. */
+  prepare(args: string[], io: CliIo): () => Promise<void | number>;
 }
 
 export function defineCommand<Config>(spec: CommandSpec<Config>): Command {

@@ -5,6 +5,7 @@ import type { Command } from './command';
 import { quantileCommand } from './commands/quantile';
 import { queryCommand } from './commands/query';
 import { rateCommand } from './commands/rate';
+import { sloCommand } from './commands/slo';
 import { describeError } from './io';
 import type { CliIo } from './io';
 
@@ -18,12 +19,14 @@ export const ExitCode = {
   runtimeError: 1,
   /** The command line itself was wrong: unknown command or option, bad option value. */
   usageError: 2,
+  /** The input was read but failed validation (`vigil slo`: invalid definitions, which are listed on stderr). */
+  validationFailed: 3,
 } as const;
 
 /** The package version, as printed by `vigil --version`. */
 export const version: string = packageJson.version;
 
-const commands: readonly Command[] = [quantileCommand, rateCommand, queryCommand];
+const commands: readonly Command[] = [quantileCommand, rateCommand, queryCommand, sloCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -38,7 +41,8 @@ Options:
   -h, --help     show help (also: vigil <command> --help)
   -v, --version  print the version
 
-Exit codes: 0 success, 1 runtime error, 2 usage error. Errors go to stderr as
+Exit codes: 0 success, 1 runtime error, 2 usage error, 3 validation failures
+(vigil slo). Errors go to stderr as
 "vigil <command>: <CODE> at <path>: <details>".
 `;
 }
@@ -46,7 +50,7 @@ Exit codes: 0 success, 1 runtime error, 2 usage error. Errors go to stderr as
 /**
  * Runs the `vigil` command line with `argv` (without the node and script paths) and resolves to the exit code:
  * 0 on success, 1 when the command failed at run time (bad input data, unreachable source), 2 for a usage error
- * (unknown command or option, bad option value). Output goes to `io.stdout`, errors to `io.stderr` as
+ * (unknown command or option, bad option value), 3 when `vigil slo` found invalid definitions. Output goes to `io.stdout`, errors to `io.stderr` as
  * `vigil <command>: <CODE> at <path>: expected ..., received ...`. Never throws and never calls `process.exit`.
  *
  * @example
@@ -81,7 +85,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
 
-  let work: () => Promise<void>;
+  let work: () => Promise<void | number>;
   try {
     work = command.prepare(rest, io);
   } catch (error) {
@@ -89,8 +93,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.usageError;
   }
   try {
-    await work();
-    return ExitCode.ok;
+    // A command may resolve to its own exit code (vigil slo: 3 when definitions fail validation).
+    const code = await work();
+    return typeof code === 'number' ? code : ExitCode.ok;
   } catch (error) {
     io.stderr.write(`vigil ${command.name}: ${describeError(error)}\n`);
     // An option value found wrong only once the data is known (say, --step too small for it) is still a usage error.
