@@ -151,7 +151,7 @@ describe('search', () => {
   it('searches sets of models and summary rows', () => {
     const summary = summarizeTrace(m);
     expect(summary).toMatchObject({ rootService: 'frontend', rootOperation: 'GET /cart', spanCount: 10, errorCount: 2, durationMs: 0.001 });
-    expect(summary.services.sort()).toEqual(['cache', 'cart', 'db', 'frontend']);
+    expect([...summary.services].sort()).toEqual(['cache', 'cart', 'db', 'frontend']);
     expect(summary.start).toBe(Number(BASE / 1000n) / 1000);
     const items = [m, other, summary, summarizeTrace(other)];
     expect(searchTraces(items, { service: 'db' })).toEqual([0, 2]);
