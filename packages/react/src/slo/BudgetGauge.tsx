@@ -9,7 +9,7 @@ export interface BudgetGaugeProps {
   /** Share below which the budget is at risk (a tick on the arc). Default 0.25. */
   readonly atRiskRemaining?: number | undefined;
   /** Colour of the arc: a health state (such as the SLO status'), or by default from the remaining share. */
-  readonly tone?: 'ok' | 'warning' | 'critical' | undefined;
+  readonly tone?: 'ok' | 'warning' | 'critical' | 'unknown' | undefined;
   /** Accessible name. Default "Error budget remaining". */
   readonly label?: string | undefined;
   /** Width in CSS pixels; the height is about 0.6 of it. Default 132. */
