@@ -39,7 +39,7 @@ const bitsWords = new Uint32Array(bitsFloat.buffer);
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** 2^-(e - 1023) for every biased exponent e of a normal double: v × INVERSE_POWERS[e] is 1 + s, exactly. */
-const INVERSE_POWERS = new Float64Array(2047);
+const INVERSE_POWERS = new Float64Array(2048);
 for (let e = 1; e < 2047; e++) INVERSE_POWERS[e] = 2 ** (1023 - e);
 
 /** L(v) for a positive normal v (see the mapping comment above). */
@@ -93,6 +93,14 @@ export interface DDSketchJSON {
   readonly positive: { readonly keys: readonly number[]; readonly counts: readonly number[] };
   /** Non-empty buckets of negative values, keyed by |v|. */
   readonly negative: { readonly keys: readonly number[]; readonly counts: readonly number[] };
+}
+
+interface StoreState {
+  readonly counts: Float64Array;
+  readonly offset: number;
+  readonly minKey: number;
+  readonly maxKey: number;
+  readonly total: number;
 }
 
 /**
@@ -208,6 +216,19 @@ class BucketStore {
     this.total += other.total;
   }
 
+  /** Everything needed to undo later changes (see {@link BucketStore.restore}); copies the counts. */
+  save(): StoreState {
+    return { counts: this.counts.slice(), offset: this.offset, minKey: this.minKey, maxKey: this.maxKey, total: this.total };
+  }
+
+  restore(state: StoreState): void {
+    this.counts = state.counts;
+    this.offset = state.offset;
+    this.minKey = state.minKey;
+    this.maxKey = state.maxKey;
+    this.total = state.total;
+  }
+
   copyFrom(other: BucketStore): void {
     this.counts = other.counts.slice();
     this.offset = other.offset;
@@ -273,6 +294,13 @@ const CHUNK_STATS = new Float64Array(3);
  * of source[from..to) as if every value were positive, plus the chunk's sum, min and max (into CHUNK_STATS).
  */
 function optimisticPositiveKeys(source: Float64Array, words: Uint32Array, from: number, to: number, keys: Int32Array, multiplier: number): void {
+  // Local copies: bundlers turn module constants into mutable module variables, which the optimizing compiler reloads
+  // (and unboxes) on every iteration; locals stay in registers.
+  const a = A;
+  const b = B;
+  const c = C;
+  const highWord = HIGH_WORD;
+  const inversePowers = INVERSE_POWERS;
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -282,9 +310,9 @@ function optimisticPositiveKeys(source: Float64Array, words: Uint32Array, from: 
     if (v < min) min = v;
     if (v > max) max = v;
     // approximateLog2 inlined (same arithmetic, so add() and addAll() pick the same buckets).
-    const biasedExponent = (words[2 * i + HIGH_WORD]! >>> 20) & 0x7ff;
-    const s = v * INVERSE_POWERS[biasedExponent]! - 1;
-    keys[i - from] = Math.ceil((biasedExponent - 1023 + ((A * s + B) * s + C) * s) * multiplier);
+    const biasedExponent = (words[2 * i + highWord]! >>> 20) & 0x7ff;
+    const s = v * inversePowers[biasedExponent]! - 1;
+    keys[i - from] = Math.ceil((biasedExponent - 1023 + ((a * s + b) * s + c) * s) * multiplier);
   }
   CHUNK_STATS[0] = sum;
   CHUNK_STATS[1] = min;
@@ -313,6 +341,15 @@ function allFinite(values: Float64Array): boolean {
   }
   for (; i < length; i++) a += values[i]! * 0;
   return a + b + c + d === 0;
+}
+
+/** Index of the first NaN or ±Infinity in values[from..to), or -1. */
+function firstNonFinite(values: Float64Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const v = values[i]!;
+    if (v - v !== 0) return i;
+  }
+  return -1;
 }
 
 function assertAddableValues(values: ArrayLike<number>): void {
@@ -437,21 +474,31 @@ export class DDSketch {
   }
 
   /**
-   * Adds every value of an array or typed array: the fast path (a Float64Array is fastest). All values are checked
-   * first, so a NaN or ±Infinity anywhere throws (path `values[i]`) before anything is added.
+   * Adds every value of an array or typed array: the fast path (a Float64Array is fastest). A NaN or ±Infinity
+   * anywhere throws (path `values[i]`) and leaves the sketch unchanged.
    *
    * @example
    * sketch.addAll(Float64Array.of(1.2, 3.4, 0.7));
    */
   addAll(values: ArrayLike<number>): void {
-    assertAddableValues(values);
+    const direct = values instanceof Float64Array;
     const length = values.length;
+    // Validation. Other inputs are checked up front. A Float64Array is checked chunk by chunk, while the chunk is in
+    // cache, through the chunk sum (finite only when every value is; a non-finite sum triggers an exact scan): one
+    // pass over the input instead of two. To leave the sketch unchanged when a later chunk fails, the stores are
+    // saved first when that is cheap next to the input (their counts are at most 2 × maxBuckets doubles); otherwise
+    // the input is checked up front after all. A single chunk needs neither: nothing is stored before its check.
+    let undo: [StoreState, StoreState] | undefined;
+    if (!direct) assertAddableValues(values);
+    else if (length > CHUNK) {
+      if (length >= 8 * (this.positive.counts.length + this.negative.counts.length)) undo = [this.positive.save(), this.negative.save()];
+      else assertAddableValues(values);
+    }
     const multiplier = this.multiplier;
     // Exponents are read from the IEEE-754 high words: straight from a Float64Array's own buffer, or from a scratch
     // copy of each chunk for other inputs. Keys are computed for a whole chunk first and counted afterwards: counting
     // in the same loop makes every increment wait on the long key computation of the previous value (and on a
     // mispredicted memory dependence when both hit the same bucket), which costs several times more.
-    const direct = values instanceof Float64Array;
     const source: Float64Array = direct ? values : CHUNK_VALUES;
     const words: Uint32Array = direct ? new Uint32Array(values.buffer, values.byteOffset, length * 2) : CHUNK_WORDS;
     const positiveKeys = CHUNK_POSITIVE_KEYS;
@@ -469,6 +516,19 @@ export class DDSketch {
       // Optimistic pass: treat every value as positive (the common case for latencies and sizes). Keys of other
       // values are garbage and the chunk is redone below when the chunk minimum says there were any.
       optimisticPositiveKeys(source, words, from, to, positiveKeys, multiplier);
+      if (direct) {
+        const chunkSum = CHUNK_STATS[0]!;
+        if (chunkSum - chunkSum !== 0) {
+          const bad = firstNonFinite(source, from, to);
+          if (bad >= 0) {
+            if (undo) {
+              this.positive.restore(undo[0]);
+              this.negative.restore(undo[1]);
+            }
+            throw new ValidationError(`values[${bad}]`, 'a finite number', source[bad]);
+          }
+        }
+      }
       const chunkSum = CHUNK_STATS[0]!;
       const chunkMin = CHUNK_STATS[1]!;
       const chunkMax = CHUNK_STATS[2]!;
