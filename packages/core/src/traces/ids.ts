@@ -67,22 +67,30 @@ export function readSpanId(value: unknown, base64: boolean): 1 | 0 | -1 {
   const n = value.length;
   let high = 0;
   let low = 0;
-  if (n <= 16 && isHex(value) && !(base64 && n === 12 && value.endsWith('='))) {
+  let hex = n <= 16 && !(base64 && n === 12 && value.charCodeAt(11) === 61);
+  if (hex) {
+    // one pass: decode while checking every digit
     for (let i = 0; i < n; i++) {
       const d = hexDigit(value.charCodeAt(i));
+      if (d < 0) {
+        hex = false;
+        break;
+      }
       // shift the 64-bit (high, low) left by 4 and add d
       high = ((high << 4) | (low >>> 28)) >>> 0;
       low = ((low << 4) | d) >>> 0;
     }
-  } else if (base64) {
+  }
+  if (!hex) {
+    if (!base64) return -1;
     const bytes = decodeBase64(value);
     if (bytes === undefined || bytes.length !== 8) return -1;
-    for (let i = 0; i < bytes.length; i++) {
+    high = 0;
+    low = 0;
+    for (let i = 0; i < 8; i++) {
       high = ((high << 8) | (low >>> 24)) >>> 0;
       low = ((low << 8) | bytes[i]!) >>> 0;
     }
-  } else {
-    return -1;
   }
   idRegister.high = high;
   idRegister.low = low;

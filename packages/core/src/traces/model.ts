@@ -212,13 +212,6 @@ export class SpanTableBuilder {
 
   private insertCount = 0;
 
-  private insert(i: number): void {
-    if ((this.insertCount + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
-    const slot = this.findSlot(this.idHigh[i]!, this.idLow[i]!);
-    if (this.table[slot] === 0) this.insertCount++;
-    this.table[slot] = i + 1;
-  }
-
   private rehash(size: number): void {
     const old = this.table;
     this.table = new Int32Array(size);
@@ -288,14 +281,18 @@ export class SpanTableBuilder {
     this.context[i] = s.context;
     this.position[i] = s.position;
 
-    const existing = this.find(high, low);
-    if (existing < 0) {
+    if ((this.insertCount + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    const slot = this.findSlot(high, low);
+    const entry = this.table[slot]!;
+    if (entry === 0) {
       this.flags[i] = flags;
       this.raw[i] = s.raw;
       this.n++;
-      this.insert(i);
+      this.insertCount++;
+      this.table[slot] = i + 1;
       return i;
     }
+    const existing = entry - 1;
     const existingShared = (this.timeState[existing]! & 4) !== 0;
     if (s.shared && !existingShared) {
       // the server half of a Zipkin shared span: child of the client half; it takes over the id for children
