@@ -47,6 +47,8 @@ export default defineConfig({
           name: 'browser',
           include: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
           browser: browser('browser'),
+          // Axe over large stories and million-point charts is slow on a 2-core machine; these are not timing tests.
+          testTimeout: 60_000,
         },
       },
       {
@@ -55,6 +57,7 @@ export default defineConfig({
         test: {
           name: 'storybook',
           browser: browser('storybook'),
+          testTimeout: 60_000,
         },
       },
     ],
