@@ -63,11 +63,13 @@ function Detail({ slo, result }: { readonly slo: SLO; readonly result: UseSLORes
     return complianceReport(slo, result.events, { unit: 'day', range: result.range });
   }, [slo, result.events, result.range]);
   return (
-    <div style={{ display: 'grid', gap: 16, gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 420px), 1fr))', alignItems: 'start' }}>
-      <SLOStatusCard slo={slo} status={result.sloStatus} loading={loading} error={result.error} />
-      <BurnRateTable slo={slo} status={result.sloStatus} alerts={result.alerts} loading={loading} error={result.error} />
-      <ErrorBudgetChart slo={slo} timeline={result.timeline} alerts={result.alerts} status={result.sloStatus} loading={loading} error={result.error} style={{ gridColumn: '1 / -1' }} />
-      <ComplianceReportView report={report} title={`Daily compliance: ${slo.displayName}`} loading={loading} error={result.error} style={{ gridColumn: '1 / -1' }} />
+    <div style={{ display: 'grid', gap: 16 }}>
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'flex-start' }}>
+        <SLOStatusCard slo={slo} status={result.sloStatus} loading={loading} error={result.error} style={{ flex: '1 1 340px' }} />
+        <BurnRateTable slo={slo} status={result.sloStatus} alerts={result.alerts} loading={loading} error={result.error} style={{ flex: '3 1 600px', minWidth: 0 }} />
+      </div>
+      <ErrorBudgetChart slo={slo} timeline={result.timeline} alerts={result.alerts} status={result.sloStatus} loading={loading} error={result.error} />
+      <ComplianceReportView report={report} title={`Daily compliance: ${slo.displayName}`} loading={loading} error={result.error} />
     </div>
   );
 }

@@ -174,7 +174,7 @@ function BurnRateTableInner(props: BurnRateTableProps & { readonly forwardedRef:
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id} data-tier={row.original.tier} data-firing={row.original.firing}>
                 {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} style={tdStyle}>
+                  <td key={cell.id} style={{ ...tdStyle, whiteSpace: 'nowrap' }}>
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </td>
                 ))}

@@ -122,7 +122,7 @@ function SLOStatusCardInner(props: InnerProps): ReactNode {
               </dd>
             </div>
             <div style={statRow}>
-              <dt style={mutedStyle}>Budget left</dt>
+              <dt style={mutedStyle}>Budget</dt>
               <dd style={{ margin: 0, fontWeight: 600, color: remaining < 0 ? 'var(--vigil-critical)' : undefined }} data-testid="vigil-slo-budget-time">
                 {budgetTimeText(status.errorBudget.timeMs.remaining)}
               </dd>
