@@ -2,8 +2,8 @@ import { SourceError, ValidationError, assertFiniteNumber, assertPositiveNumber 
 import type { Labels } from '@vigil/core';
 import { histogramQuantile } from '@vigil/core/percentile';
 import { increase, instantRate, rate } from '@vigil/core/series';
-import type { Aggregate, Binary, Call, Expr, MatrixSelector, VectorSelector } from './ast';
-import type { SeriesStorage, StoredSeries } from './storage';
+import type { Aggregate, Binary, Call, Expr, LabelMatcher, MatrixSelector, VectorSelector } from './ast';
+import type { SelectRequest, SeriesStorage, StoredSeries } from './storage';
 
 /** How far back an instant selector looks for the latest sample, as in Prometheus. */
 export const LOOKBACK_MS = 5 * 60_000;
@@ -33,6 +33,32 @@ export interface EvaluatedSeries {
 export type EvaluationResult =
   | { readonly type: 'scalar'; readonly timestamps: Float64Array; readonly values: Float64Array }
   | { readonly type: 'vector'; readonly timestamps: Float64Array; readonly series: readonly EvaluatedSeries[] };
+
+/**
+ * What `rate` and `increase` need from the samples of one counter in each window `(T - windowMs, T]`, one entry per
+ * evaluation time `T = start, start + stepMs, ... <= end` of the `SelectRequest`: how many samples the window holds,
+ * its first and last sample, and the sum of the values just before each drop (a counter reset) inside it, in time
+ * order. Entries of windows with fewer than two samples are ignored.
+ */
+export interface CounterWindowSeries {
+  readonly labels: Labels;
+  readonly counts: Float64Array;
+  readonly firstTimestamps: Float64Array;
+  readonly firstValues: Float64Array;
+  readonly lastTimestamps: Float64Array;
+  readonly lastValues: Float64Array;
+  readonly resetCorrections: Float64Array;
+}
+
+/**
+ * A storage that can summarise counter windows itself (the simulated source, which computes any sample on its own),
+ * so `rate(x[w])` and `increase(x[w])` need not load every sample of every window. The result must equal what
+ * `select` would give: the evaluator computes the same Prometheus extrapolation from it.
+ */
+export interface CounterWindowStorage extends SeriesStorage {
+  /** The windows of every series matching all the matchers, or undefined to decline (the evaluator then uses `select`). */
+  selectCounterWindows(matchers: readonly LabelMatcher[], request: SelectRequest): readonly CounterWindowSeries[] | undefined;
+}
 
 type Scalar = { readonly kind: 'scalar'; readonly values: Float64Array };
 type Vector = { readonly kind: 'vector'; readonly series: EvaluatedSeries[] };
@@ -115,20 +141,79 @@ function evaluateNode(expr: Expr, context: Context): Value {
 
 // ---- selectors --------------------------------------------------------------------------------------------------
 
-function load(selector: VectorSelector, windowMs: number, context: Context): readonly StoredSeries[] {
-  const request = {
+function selectRequest(selector: VectorSelector, windowMs: number, context: Context): SelectRequest {
+  return {
     start: context.start - selector.offsetMs,
     end: context.end - selector.offsetMs,
     stepMs: context.stepMs,
     windowMs,
     maxSamples: context.maxSamples - context.samples,
   };
-  const series = context.storage.select(selector.matchers, request);
-  for (const s of series) context.samples += s.timestamps.length;
+}
+
+function countSamples(context: Context, samples: number): void {
+  context.samples += samples;
   if (context.samples > context.maxSamples) {
     throw new SourceError('BAD_QUERY', `the query would load more than ${context.maxSamples} samples: use a shorter range, a larger step or a more selective query`);
   }
+}
+
+function load(selector: VectorSelector, windowMs: number, context: Context): readonly StoredSeries[] {
+  const series = context.storage.select(selector.matchers, selectRequest(selector, windowMs, context));
+  let samples = 0;
+  for (const s of series) samples += s.timestamps.length;
+  countSamples(context, samples);
   return series;
+}
+
+/** Counter windows from a storage that can summarise them, or undefined (load the samples instead). */
+function loadCounterWindows(selector: VectorSelector, windowMs: number, context: Context): readonly CounterWindowSeries[] | undefined {
+  const storage = context.storage as Partial<CounterWindowStorage>;
+  if (typeof storage.selectCounterWindows !== 'function') return undefined;
+  const windows = storage.selectCounterWindows(selector.matchers, selectRequest(selector, windowMs, context));
+  // A summary holds one entry per step, whatever the window: that is what it costs in memory.
+  if (windows !== undefined) countSamples(context, windows.length * context.times.length);
+  return windows;
+}
+
+/**
+ * Prometheus' extrapolated `rate`/`increase` from window summaries: the same arithmetic, in the same order, as
+ * `rate` and `increase` of `@vigil/core/series` over the samples (resets added in time order).
+ */
+function extrapolatedFromWindows(w: CounterWindowSeries, at: Float64Array, windowMs: number, isRate: boolean): Float64Array {
+  const out = new Float64Array(at.length);
+  const windowSeconds = windowMs / 1000;
+  for (let j = 0; j < at.length; j++) {
+    const samples = w.counts[j] as number;
+    if (!(samples >= 2)) {
+      out[j] = NaN;
+      continue;
+    }
+    const rangeEnd = at[j] as number;
+    const rangeStart = rangeEnd - windowMs;
+    const firstValue = w.firstValues[j] as number;
+    let result = (w.lastValues[j] as number) - firstValue;
+    const correction = w.resetCorrections[j] as number;
+    if (correction !== 0) result += correction;
+    const firstT = w.firstTimestamps[j] as number;
+    const lastT = w.lastTimestamps[j] as number;
+    let durationToStart = (firstT - rangeStart) / 1000;
+    let durationToEnd = (rangeEnd - lastT) / 1000;
+    const sampledInterval = (lastT - firstT) / 1000;
+    const averageInterval = sampledInterval / (samples - 1);
+    const threshold = averageInterval * 1.1;
+    if (durationToStart >= threshold) durationToStart = averageInterval / 2;
+    // A counter cannot go below zero: do not extrapolate further back than where the slope would reach 0.
+    if (result > 0 && firstValue >= 0) {
+      const durationToZero = sampledInterval * (firstValue / result);
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
+    if (durationToEnd >= threshold) durationToEnd = averageInterval / 2;
+    let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+    if (isRate) factor /= windowSeconds;
+    out[j] = result * factor;
+  }
+  return out;
 }
 
 /** The latest sample within the lookback window at each step. */
@@ -157,9 +242,13 @@ function shiftedTimes(context: Context, offset: number): Float64Array {
 }
 
 function evaluateRangeFunction(func: Call['func'], matrix: MatrixSelector, context: Context): EvaluatedSeries[] {
-  const stored = load(matrix.selector, matrix.rangeMs, context);
   const at = shiftedTimes(context, matrix.selector.offsetMs);
   const windowMs = matrix.rangeMs;
+  if (func === 'rate' || func === 'increase') {
+    const windows = loadCounterWindows(matrix.selector, windowMs, context);
+    if (windows !== undefined) return windows.map((w) => ({ labels: withoutName(w.labels), values: extrapolatedFromWindows(w, at, windowMs, func === 'rate') }));
+  }
+  const stored = load(matrix.selector, matrix.rangeMs, context);
   return stored.map((s) => {
     const series = { labels: s.labels, timestamps: s.timestamps, values: s.values };
     let values: Float64Array;

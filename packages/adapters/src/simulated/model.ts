@@ -1,5 +1,5 @@
 import type { Labels } from '@vigil/core';
-import { binomialAt, hashString, normalAt, normalCdf, poissonAt, streamKey } from './random';
+import { binomialAt, hashString, hypergeometricAt, normalAt, normalCdf, poissonAt, streamKey } from './random';
 import { DAY_MS, HOUR_MS, MINUTE_MS, type Deploy, type Incident, type ResolvedService, type Schedule } from './scenario';
 
 /** Upper bounds of the latency histogram, in seconds (Prometheus' defaults, a little denser in the middle). */
@@ -154,16 +154,43 @@ export function incidentStrength(incident: Incident, t: number): number {
   return Math.min(1, (t - incident.start) / INCIDENT_RAMP_MS, (incident.end - t) / INCIDENT_RAMP_MS + 0.0001);
 }
 
-// ---- blocks -----------------------------------------------------------------------------------------------------
+// ---- hierarchical generation --------------------------------------------------------------------------------------
+//
+// Scrapes are grouped in blocks of BLOCK_SCRAPES, aligned on the scrape grid. A block's request counts are drawn
+// first, as a whole (one Poisson per route and code, one multinomial split over the latency buckets), from the
+// expected traffic of its scrapes. A block is then split in halves, recursively down to single scrapes: each
+// request count goes left with a binomial draw (the left half's share of the expected count), and the buckets follow
+// with conditional hypergeometric draws so that, in every half, the buckets hold exactly as many requests as the
+// routes and codes. Every draw is a pure function of (seed, service, column, block, node), so any scrape's counts, and
+// any prefix sum inside a block, come from the log2(BLOCK_SCRAPES) splits on the path to it, without computing the
+// other scrapes: a counter at scrape k is the sum of the whole blocks since the last restart plus a prefix of one
+// block. Conditional on the block totals this is exactly the per-scrape Poisson model (a Poisson count split
+// binomially is two independent Poisson counts); the buckets' split is exact when latency is constant over the block
+// and weighted by the expected bucket shares of each half when it is not (incidents, deploy warm-up).
 
-/** The increments (counters) and values (gauges) of every series of one service over scrapes k0..k1. */
-export interface ServiceBlock {
-  readonly k0: number;
-  readonly length: number;
-  /** One array per column of the layout, `length` long. */
-  readonly columns: readonly Float64Array[];
-  /** 1 at scrapes where the process restarted since the previous scrape (counters restart there). */
-  readonly resets: Uint8Array;
+/** Depth of the split tree of a block. */
+export const BLOCK_LEVELS = 8;
+/** Scrapes per block (64 minutes at the default 15 s scrape interval). */
+export const BLOCK_SCRAPES = 1 << BLOCK_LEVELS;
+const BUCKET_COUNT = LATENCY_BUCKETS.length + 1;
+/** Expected-traffic coefficients per response code: expected = routeShare × (A × requests + B × errors). */
+const CODE_A_OK = 1;
+const CODE_B: readonly number[] = [-1, 0, SHARE_OF_500, 1 - SHARE_OF_500];
+
+/** Expected counts of one block, as prefix sums over its scrapes (index i covers scrapes [0, i) of the block). */
+export interface BlockProfile {
+  readonly block: number;
+  /** Expected requests. */
+  readonly requests: Float64Array;
+  /** Expected 5xx responses. */
+  readonly errors: Float64Array;
+  /**
+   * Expected requests per latency bucket (not cumulative), bucket-major: `b * (BLOCK_SCRAPES + 1) + i`; undefined
+   * when the latency distribution is the same at every scrape of the block (then `bucketShares` holds throughout).
+   */
+  readonly buckets: Float64Array | undefined;
+  /** Share of the block's expected requests in each bucket (not cumulative). */
+  readonly bucketShares: Float64Array;
 }
 
 export interface ModelKeys {
@@ -184,99 +211,325 @@ export function modelKeys(seed: number, service: ResolvedService): ModelKeys {
 }
 
 /**
- * Computes scrapes k0..k1 of one service. Every number is a pure function of (seed, service, column, scrape index),
- * so blocks over different ranges agree wherever they overlap.
+ * The generator of one service. Its counters are kept as a vector per tree node: the request counts of each
+ * (route, code) column (`requestColumns` of them), then the count of each latency bucket (not cumulative). Histogram
+ * series, `_count`, `_sum` and the CPU counter are derived from that vector (`ServiceLayout` maps the catalog's
+ * columns), so they agree with the request counters scrape by scrape.
  */
-export function computeBlock(service: ResolvedService, keys: ModelKeys, schedule: Schedule, scrapeMs: number, k0: number, k1: number): ServiceBlock {
-  const layout = layoutOf(service);
-  const length = k1 - k0 + 1;
-  const columns = Array.from({ length: layout.columns }, () => new Float64Array(length));
-  const resets = new Uint8Array(length);
-  const t0 = k0 * scrapeMs;
-  const t1 = k1 * scrapeMs;
-  const deploys: Deploy[] = schedule.deploys(service.index, t0 - Math.max(WARMUP_SPAN_MS, scrapeMs) - 1, t1);
-  const lastBefore = schedule.lastDeployAtOrBefore(service.index, t0 - Math.max(WARMUP_SPAN_MS, scrapeMs) - 1);
-  const incidents = schedule.incidents(service.index, t0 - scrapeMs, t1);
-  const routes = service.routes;
-  const codes = RESPONSE_CODES.length;
-  const buckets = LATENCY_BUCKETS.length;
-  const cdf = new Float64Array(buckets + 1);
-  const meanFactor = Math.exp((service.sigma * service.sigma) / 2);
-  let cdfMu = NaN;
-  let deployIndex = 0;
-  let lastDeployTime = lastBefore.time;
+export class ServiceModel {
+  readonly layout: ServiceLayout;
+  /** Length of a counter vector: request columns, then buckets. */
+  readonly width: number;
+  readonly requestColumns: number;
+  /** Mean latency (seconds) of the requests in each bucket, under the service's base latency: `_sum` is Σ count × mean. */
+  readonly bucketMeans: Float64Array;
+  private readonly requestKeys: Int32Array;
+  private readonly bucketKeys: Int32Array;
+  private readonly routeShares: Float64Array;
+  private readonly codeA: Float64Array;
+  private readonly bucketLogBounds: Float64Array;
+  // Scratch of the tree walk: the vectors of both children at each depth, and the prefix before the current node.
+  private readonly left: Float64Array[];
+  private readonly right: Float64Array[];
+  private readonly prefix: Float64Array[];
+  private readonly weights = new Float64Array(BUCKET_COUNT);
+  private readonly tailWeights = new Float64Array(BUCKET_COUNT + 1);
+  private readonly p = new Float64Array(RESPONSE_CODES.length);
 
-  for (let i = 0; i < length; i++) {
-    const k = k0 + i;
-    const t = k * scrapeMs;
-    // Deploys up to t: the latest one drives warm-up and memory; one inside (t - scrape, t] restarts the counters.
-    let restartFraction = 1;
-    while (deployIndex < deploys.length && deploys[deployIndex]!.time <= t) {
-      const time = deploys[deployIndex]!.time;
-      lastDeployTime = time;
-      if (time > t - scrapeMs) {
-        resets[i] = 1;
-        restartFraction = (t - time) / scrapeMs;
+  constructor(
+    readonly service: ResolvedService,
+    readonly keys: ModelKeys,
+    private readonly schedule: Schedule,
+    readonly scrapeMs: number,
+  ) {
+    this.layout = layoutOf(service);
+    const codes = RESPONSE_CODES.length;
+    this.requestColumns = service.routes.length * codes;
+    this.width = this.requestColumns + BUCKET_COUNT;
+    this.requestKeys = new Int32Array(this.requestColumns);
+    this.routeShares = new Float64Array(this.requestColumns);
+    for (let c = 0; c < this.requestColumns; c++) {
+      this.requestKeys[c] = keys.requests ^ Math.imul(c + 1, 0x2c1b3c6d);
+      this.routeShares[c] = service.routes[Math.floor(c / codes)]!.share;
+    }
+    this.codeA = Float64Array.from([CODE_A_OK - service.notFoundRatio, service.notFoundRatio, 0, 0]);
+    this.bucketKeys = new Int32Array(BUCKET_COUNT);
+    for (let b = 0; b < BUCKET_COUNT; b++) this.bucketKeys[b] = keys.buckets ^ Math.imul(b + 1, 0x165667b1);
+    this.bucketLogBounds = Float64Array.from(LATENCY_BUCKETS, Math.log);
+    this.bucketMeans = lognormalBucketMeans(service.mu, service.sigma);
+    const vector = () => new Float64Array(this.width);
+    this.left = Array.from({ length: BLOCK_LEVELS + 1 }, vector);
+    this.right = Array.from({ length: BLOCK_LEVELS + 1 }, vector);
+    this.prefix = Array.from({ length: BLOCK_LEVELS + 1 }, vector);
+  }
+
+  /** Bucket shares (not cumulative) of a lognormal latency with log-median `mu`, into `out`. */
+  private bucketSharesAt(mu: number, out: Float64Array, offset = 0): void {
+    const sigma = this.service.sigma;
+    let previous = 0;
+    for (let b = 0; b < BUCKET_COUNT - 1; b++) {
+      const cdf = normalCdf((this.bucketLogBounds[b]! - mu) / sigma);
+      out[offset + b] = cdf - previous;
+      previous = cdf;
+    }
+    out[offset + BUCKET_COUNT - 1] = 1 - previous;
+  }
+
+  /** The expected counts of a block's scrapes: traffic, restarts, incidents and deploy warm-up. */
+  profile(block: number): BlockProfile {
+    const service = this.service;
+    const scrapeMs = this.scrapeMs;
+    const n = BLOCK_SCRAPES;
+    const k0 = block * n;
+    const t0 = k0 * scrapeMs;
+    const t1 = (k0 + n - 1) * scrapeMs;
+    const lookBack = t0 - Math.max(WARMUP_SPAN_MS, scrapeMs) - 1;
+    const deploys: Deploy[] = this.schedule.deploys(service.index, lookBack, t1);
+    const incidents = this.schedule.incidents(service.index, t0 - scrapeMs, t1);
+    let lastDeployTime = this.schedule.lastDeployAtOrBefore(service.index, lookBack).time;
+    let deployIndex = 0;
+    const requests = new Float64Array(n + 1);
+    const errors = new Float64Array(n + 1);
+    const mus = new Float64Array(n);
+    let uniformLatency = true;
+    const maxErrorRatio = 1 - service.notFoundRatio;
+    const scrapeSeconds = scrapeMs / 1000;
+
+    for (let i = 0; i < n; i++) {
+      const t = (k0 + i) * scrapeMs;
+      // Deploys up to t: the latest one drives warm-up; one inside (t - scrape, t] restarts the counters, and the new
+      // process has only counted since then.
+      let restartFraction = 1;
+      while (deployIndex < deploys.length && deploys[deployIndex]!.time <= t) {
+        const time = deploys[deployIndex]!.time;
+        lastDeployTime = time;
+        if (time > t - scrapeMs) restartFraction = (t - time) / scrapeMs;
+        deployIndex++;
       }
-      deployIndex++;
+      const sinceDeploy = t - lastDeployTime;
+      let errorRatio = service.errorRatio;
+      let latencyFactor = sinceDeploy < WARMUP_SPAN_MS ? 1 + WARMUP_EXTRA_LATENCY * Math.exp(-sinceDeploy / WARMUP_DECAY_MS) : 1;
+      for (const incident of incidents) {
+        const strength = incidentStrength(incident, t);
+        if (strength <= 0) continue;
+        errorRatio = Math.max(errorRatio, service.errorRatio + (incident.errorRatio - service.errorRatio) * strength);
+        latencyFactor *= 1 + (incident.latencyFactor - 1) * strength;
+      }
+      const expected = expectedRps(service, this.keys.noise, t) * scrapeSeconds * restartFraction;
+      requests[i + 1] = requests[i]! + expected;
+      errors[i + 1] = errors[i]! + expected * Math.min(errorRatio, maxErrorRatio);
+      const mu = latencyFactor === 1 ? service.mu : service.mu + Math.log(latencyFactor);
+      mus[i] = mu;
+      if (mu !== mus[0]) uniformLatency = false;
     }
-    const sinceDeploy = t - lastDeployTime;
 
-    // Incidents and warm-up.
-    let errorRatio = service.errorRatio;
-    let latencyFactor = sinceDeploy < WARMUP_SPAN_MS ? 1 + WARMUP_EXTRA_LATENCY * Math.exp(-sinceDeploy / WARMUP_DECAY_MS) : 1;
-    for (const incident of incidents) {
-      const strength = incidentStrength(incident, t);
-      if (strength <= 0) continue;
-      errorRatio = Math.max(errorRatio, service.errorRatio + (incident.errorRatio - service.errorRatio) * strength);
-      latencyFactor *= 1 + (incident.latencyFactor - 1) * strength;
+    const bucketShares = new Float64Array(BUCKET_COUNT);
+    if (uniformLatency) {
+      this.bucketSharesAt(mus[0]!, bucketShares);
+      return { block, requests, errors, buckets: undefined, bucketShares };
     }
-
-    // Requests per route and code; their sum is the histogram's count.
-    const expectedRequests = (expectedRps(service, keys.noise, t) * scrapeMs * restartFraction) / 1000;
-    const ok = 1 - service.notFoundRatio - errorRatio;
+    const stride = n + 1;
+    const buckets = new Float64Array(BUCKET_COUNT * stride);
+    const shares = new Float64Array(BUCKET_COUNT);
+    let sharesMu = NaN;
+    for (let i = 0; i < n; i++) {
+      if (mus[i] !== sharesMu) {
+        sharesMu = mus[i]!;
+        this.bucketSharesAt(sharesMu, shares);
+      }
+      const expected = requests[i + 1]! - requests[i]!;
+      for (let b = 0; b < BUCKET_COUNT; b++) buckets[b * stride + i + 1] = buckets[b * stride + i]! + expected * shares[b]!;
+    }
     let total = 0;
-    for (let r = 0; r < routes.length; r++) {
-      const routeRequests = expectedRequests * routes[r]!.share;
-      for (let c = 0; c < codes; c++) {
-        const share = c === 0 ? ok : c === 1 ? service.notFoundRatio : c === 2 ? errorRatio * SHARE_OF_500 : errorRatio * (1 - SHARE_OF_500);
-        const column = r * codes + c;
-        const n = poissonAt(keys.requests ^ Math.imul(column + 1, 0x2c1b3c6d), k, routeRequests * share);
-        columns[column]![i] = n;
-        total += n;
-      }
-    }
+    for (let b = 0; b < BUCKET_COUNT; b++) total += buckets[b * stride + n]!;
+    for (let b = 0; b < BUCKET_COUNT; b++) bucketShares[b] = total > 0 ? buckets[b * stride + n]! / total : 1 / BUCKET_COUNT;
+    return { block, requests, errors, buckets, bucketShares };
+  }
 
-    // Latency histogram: split the requests over the buckets (conditional binomials), then accumulate.
-    const mu = service.mu + Math.log(latencyFactor);
-    if (mu !== cdfMu) {
-      for (let b = 0; b < buckets; b++) cdf[b] = normalCdf((Math.log(LATENCY_BUCKETS[b]!) - mu) / service.sigma);
-      cdf[buckets] = 1;
-      cdfMu = mu;
+  /** The counter vector of a whole block: Poisson request counts, split over the buckets by conditional binomials. */
+  totals(profile: BlockProfile): Float64Array {
+    const out = new Float64Array(this.width);
+    const index = profile.block * 2 * BLOCK_SCRAPES;
+    const requests = profile.requests[BLOCK_SCRAPES]!;
+    const errors = profile.errors[BLOCK_SCRAPES]!;
+    const codes = RESPONSE_CODES.length;
+    let total = 0;
+    for (let c = 0; c < this.requestColumns; c++) {
+      const code = c % codes;
+      const mean = this.routeShares[c]! * (this.codeA[code]! * requests + CODE_B[code]! * errors);
+      const count = poissonAt(this.requestKeys[c]!, index, mean);
+      out[c] = count;
+      total += count;
     }
     let remaining = total;
-    let remainingMass = 1;
-    let cumulative = 0;
-    let previousCdf = 0;
-    for (let b = 0; b <= buckets; b++) {
-      const mass = (cdf[b] as number) - previousCdf;
-      previousCdf = cdf[b] as number;
-      let n: number;
-      if (b === buckets) n = remaining;
-      else n = remainingMass > 0 ? binomialAt(keys.buckets ^ Math.imul(b + 1, 0x165667b1), k, remaining, Math.min(1, mass / remainingMass)) : 0;
-      remaining -= n;
-      remainingMass -= mass;
-      cumulative += n;
-      columns[layout.bucketStart + b]![i] = cumulative;
+    let remainingShare = 1;
+    const shares = profile.bucketShares;
+    for (let b = 0; b < BUCKET_COUNT; b++) {
+      const share = shares[b]!;
+      let count: number;
+      if (b === BUCKET_COUNT - 1) count = remaining;
+      else count = remainingShare > 0 ? binomialAt(this.bucketKeys[b]!, index, remaining, Math.min(1, share / remainingShare)) : 0;
+      out[this.requestColumns + b] = count;
+      remaining -= count;
+      remainingShare -= share;
     }
-    columns[layout.sumColumn]![i] = total * Math.exp(mu) * meanFactor * (1 + 0.03 * normalAt(keys.misc, k * 4));
-    columns[layout.countColumn]![i] = total;
-    columns[layout.cpuColumn]![i] = Math.max(0, restartFraction * (scrapeMs / 1000) * 0.03 + total * service.cpuSecondsPerRequest * (1 + 0.1 * normalAt(keys.misc, k * 4 + 1)));
-    columns[layout.upColumn]![i] = 1;
+    return out;
+  }
+
+  /**
+   * Splits the node `nodeIndex` at `depth` (its vector is `parent`) into its two halves. With `withBuckets` false only
+   * the request columns are split (the buckets of `left` and `right` are then left as they were).
+   */
+  private split(profile: BlockProfile, depth: number, nodeIndex: number, parent: Float64Array, left: Float64Array, right: Float64Array, withBuckets: boolean): void {
+    const size = BLOCK_SCRAPES >> depth;
+    const lo = nodeIndex * size;
+    const mid = lo + size / 2;
+    const hi = lo + size;
+    const index = profile.block * 2 * BLOCK_SCRAPES + (1 << depth) + nodeIndex;
+    const requests = profile.requests;
+    const errors = profile.errors;
+    const requestsAll = requests[hi]! - requests[lo]!;
+    const requestsLeft = requests[mid]! - requests[lo]!;
+    const errorsAll = errors[hi]! - errors[lo]!;
+    const errorsLeft = errors[mid]! - errors[lo]!;
+    const codes = RESPONSE_CODES.length;
+    const p = this.p;
+    for (let code = 0; code < codes; code++) {
+      const all = this.codeA[code]! * requestsAll + CODE_B[code]! * errorsAll;
+      const share = all > 0 ? (this.codeA[code]! * requestsLeft + CODE_B[code]! * errorsLeft) / all : 0;
+      p[code] = share < 0 ? 0 : share > 1 ? 1 : share;
+    }
+    let leftTotal = 0;
+    let total = 0;
+    const columns = this.requestColumns;
+    for (let c = 0; c < columns; c++) {
+      const count = parent[c]!;
+      const l = count === 0 ? 0 : binomialAt(this.requestKeys[c]!, index, count, p[c % codes]!);
+      left[c] = l;
+      right[c] = count - l;
+      leftTotal += l;
+      total += count;
+    }
+    if (!withBuckets) return;
+
+    // The buckets: leftTotal of the node's requests are in the left half; draw which buckets they come from.
+    const weights = this.weights;
+    const tail = this.tailWeights;
+    const buckets = profile.buckets;
+    const stride = BLOCK_SCRAPES + 1;
+    for (let b = 0; b < BUCKET_COUNT; b++) {
+      let leftShare: number;
+      if (buckets === undefined) leftShare = 1;
+      else {
+        const all = buckets[b * stride + hi]! - buckets[b * stride + lo]!;
+        leftShare = all > 0 ? (buckets[b * stride + mid]! - buckets[b * stride + lo]!) / all : 0.5;
+      }
+      weights[b] = leftShare * parent[columns + b]!;
+    }
+    tail[BUCKET_COUNT] = 0;
+    for (let b = BUCKET_COUNT - 1; b >= 0; b--) tail[b] = tail[b + 1]! + weights[b]!;
+    let population = total;
+    let draws = leftTotal;
+    for (let b = 0; b < BUCKET_COUNT; b++) {
+      const count = parent[columns + b]!;
+      let l: number;
+      if (b === BUCKET_COUNT - 1) l = draws;
+      else if (count === 0 || draws === 0) l = 0;
+      else if (draws === population) l = count;
+      else {
+        const weight = tail[b]!;
+        const mean = weight > 0 ? (draws * weights[b]!) / weight : (draws * count) / population;
+        l = hypergeometricAt(this.bucketKeys[b]!, index, count, population - count, draws, mean);
+      }
+      left[columns + b] = l;
+      right[columns + b] = count - l;
+      population -= count;
+      draws -= l;
+    }
+  }
+
+  /**
+   * Inclusive prefix sums inside a block: for each scrape offset in `leaves[from..to)` (ascending, distinct, in
+   * [0, BLOCK_SCRAPES)), the sum of the counter vectors of the block's scrapes 0..offset, written to
+   * `out[at + width * (i - from)]`. Visits each tree node on the paths to those scrapes once. With `withBuckets` false
+   * only the request columns are written.
+   */
+  prefixes(profile: BlockProfile, totals: Float64Array, leaves: ArrayLike<number>, from: number, to: number, withBuckets: boolean, out: Float64Array, at: number): void {
+    const width = withBuckets ? this.width : this.requestColumns;
+    const { left, right, prefix } = this;
+    // The vector of the node on the current path at each depth.
+    const node: Float64Array[] = new Array<Float64Array>(BLOCK_LEVELS + 1);
+    node[0] = totals;
+    prefix[0]!.fill(0);
+    let previous = -1;
+    for (let i = from; i < to; i++) {
+      const leaf = leaves[i]!;
+      let depth: number;
+      if (previous < 0) depth = 0;
+      else {
+        // The paths part below the deepest common ancestor, where `previous` went left and `leaf` goes right.
+        const common = BLOCK_LEVELS - 1 - (31 - Math.clz32(previous ^ leaf));
+        depth = common + 1;
+        const before = prefix[common]!;
+        const into = prefix[depth]!;
+        const sibling = left[depth]!;
+        for (let c = 0; c < width; c++) into[c] = before[c]! + sibling[c]!;
+        node[depth] = right[depth]!;
+      }
+      for (; depth < BLOCK_LEVELS; depth++) {
+        const l = left[depth + 1]!;
+        const r = right[depth + 1]!;
+        this.split(profile, depth, leaf >> (BLOCK_LEVELS - depth), node[depth]!, l, r, withBuckets);
+        const before = prefix[depth]!;
+        const into = prefix[depth + 1]!;
+        if ((leaf >> (BLOCK_LEVELS - 1 - depth)) & 1) {
+          for (let c = 0; c < width; c++) into[c] = before[c]! + l[c]!;
+          node[depth + 1] = r;
+        } else {
+          for (let c = 0; c < width; c++) into[c] = before[c]!;
+          node[depth + 1] = l;
+        }
+      }
+      const before = prefix[BLOCK_LEVELS]!;
+      const own = node[BLOCK_LEVELS]!;
+      const base = at + this.width * (i - from);
+      for (let c = 0; c < width; c++) out[base + c] = before[c]! + own[c]!;
+      previous = leaf;
+    }
+  }
+
+  /** Resident memory (a gauge) at scrape k, `sinceDeploy` ms after the last deploy. */
+  memoryAt(k: number, sinceDeploy: number): number {
     // Memory warms up over ~2 h after a restart, with a garbage-collection sawtooth.
     const warm = 1 - Math.exp(-sinceDeploy / (2 * HOUR_MS));
     const sawtooth = ((sinceDeploy % (7 * MINUTE_MS)) / (7 * MINUTE_MS)) * 0.04;
-    columns[layout.memoryColumn]![i] = Math.round(service.memoryBytes * (0.55 + 0.45 * warm) * (1 + sawtooth + 0.005 * normalAt(keys.misc, k * 4 + 2)));
+    return Math.round(this.service.memoryBytes * (0.55 + 0.45 * warm) * (1 + sawtooth + 0.005 * normalAt(this.keys.misc, k * 4 + 2)));
   }
-  return { k0, length, columns, resets };
+}
+
+/**
+ * The mean of a lognormal(mu, sigma) latency inside each bucket (upper bounds `LATENCY_BUCKETS`, then +Inf), from
+ * its partial expectations; a bucket too unlikely to compute that precisely gets a point inside it.
+ */
+export function lognormalBucketMeans(mu: number, sigma: number): Float64Array {
+  const means = new Float64Array(BUCKET_COUNT);
+  const mean = Math.exp(mu + (sigma * sigma) / 2);
+  let lower = 0;
+  let massBelow = 0;
+  let partialBelow = 0;
+  for (let b = 0; b < BUCKET_COUNT; b++) {
+    const upper = b < LATENCY_BUCKETS.length ? LATENCY_BUCKETS[b]! : Infinity;
+    const mass = upper === Infinity ? 1 : normalCdf((Math.log(upper) - mu) / sigma);
+    const partial = upper === Infinity ? 1 : normalCdf((Math.log(upper) - mu - sigma * sigma) / sigma);
+    const inside = mass - massBelow;
+    const fallback = upper === Infinity ? lower * 1.5 : (lower + upper) / 2;
+    let value = inside > 1e-6 ? (mean * (partial - partialBelow)) / inside : fallback;
+    if (!(value >= lower)) value = lower === 0 ? fallback : lower;
+    if (value > upper) value = upper;
+    means[b] = value;
+    lower = upper;
+    massBelow = mass;
+    partialBelow = partial;
+  }
+  return means;
 }

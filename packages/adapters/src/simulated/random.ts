@@ -125,3 +125,24 @@ export function normalQuantile(p: number): number {
   const r = q * q;
   return ((((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q) / (((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1);
 }
+
+/**
+ * How many of `successes` marked items land among `draws` items taken without replacement from a population of
+ * `successes + others`, for (key, index), steered towards `mean` (pass the hypergeometric mean
+ * `draws * successes / (successes + others)` for a plain draw, or a weighted one when the marked items are more or
+ * less likely to be taken). Always within the feasible range [max(0, draws - others), min(successes, draws)], so a
+ * sequence of such draws over disjoint groups can always be completed. Exact binomial inversion when the spread is
+ * small, a rounded normal with the hypergeometric variance above.
+ */
+export function hypergeometricAt(key: number, index: number, successes: number, others: number, draws: number, mean: number): number {
+  const low = draws - others > 0 ? draws - others : 0;
+  const high = successes < draws ? successes : draws;
+  if (low >= high) return low;
+  const m = mean < low ? low : mean > high ? high : mean;
+  const population = successes + others;
+  const variance = (m * (1 - successes / population) * (population - draws)) / (population - 1);
+  let value: number;
+  if (variance < 25) value = binomialAt(key, index, successes, m / successes);
+  else value = Math.round(m + Math.sqrt(variance) * normalAt(key, index));
+  return value < low ? low : value > high ? high : value;
+}
