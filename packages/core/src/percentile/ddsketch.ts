@@ -29,10 +29,10 @@ const MAGIC = [0x56, 0x44, 0x44] as const; // "VDD"
 
 /** addAll works through the input in chunks of this many values (scratch buffers below are shared, sync only). */
 const CHUNK = 2048;
+/** Length of the first chunk of every addAll call (see the note above optimisticPositiveKeys). */
+const FIRST_CHUNK = 64;
 const CHUNK_VALUES = new Float64Array(CHUNK);
 const CHUNK_WORDS = new Uint32Array(CHUNK_VALUES.buffer);
-const CHUNK_POSITIVE_KEYS = new Int32Array(CHUNK);
-const CHUNK_NEGATIVE_KEYS = new Int32Array(CHUNK);
 
 const bitsFloat = new Float64Array(1);
 const bitsWords = new Uint32Array(bitsFloat.buffer);
@@ -96,7 +96,7 @@ export interface DDSketchJSON {
 }
 
 interface StoreState {
-  readonly counts: Float64Array;
+  readonly counts: Float64Array<ArrayBuffer>;
   readonly offset: number;
   readonly minKey: number;
   readonly maxKey: number;
@@ -167,31 +167,20 @@ class BucketStore {
   }
 
   /**
-   * Counts keys[0..count-1] once each. [low, high] must contain every key; when that range is not already inside
-   * the store's, the exact key range is measured first so the store never grows (or collapses) more than needed.
+   * Counts the kernel's keys at [start, start + count) once each. [low, high] must contain every key; when that range
+   * is not already inside the store's, the exact key range is measured first so the store never grows (or
+   * collapses) more than needed.
    */
-  addKeys(keys: Int32Array, count: number, low: number, high: number): void {
+  addKeys(start: number, count: number, low: number, high: number): void {
     if (low < this.minKey || high > this.maxKey) {
-      let exactLow = Infinity;
-      let exactHigh = -Infinity;
-      for (let j = 0; j < count; j++) {
-        const key = keys[j]!;
-        if (key < exactLow) exactLow = key;
-        if (key > exactHigh) exactHigh = key;
-      }
-      this.extend(exactLow, exactHigh);
-      low = exactLow;
-      high = exactHigh;
+      const range = kernel.keyRange(start, count);
+      low = range[0]!;
+      high = range[1]!;
+      this.extend(low, high);
     }
     const { counts, offset, minKey, maxKey } = this;
-    if (low >= minKey && high <= maxKey) {
-      countKeys(counts, offset, keys, count);
-    } else {
-      for (let j = 0; j < count; j++) {
-        const key = keys[j]!;
-        counts[(key < minKey ? minKey : key > maxKey ? maxKey : key) - offset]!++;
-      }
-    }
+    if (low >= minKey && high <= maxKey) kernel.countKeys(counts, offset, start, count);
+    else kernel.countClampedKeys(counts, offset, start, count, minKey, maxKey);
     this.total += count;
   }
 
@@ -286,43 +275,139 @@ function readOptions(options: DDSketchOptions | undefined): { relativeAccuracy: 
   return { relativeAccuracy, maxBuckets };
 }
 
-/** Sum, min and max of the last chunk seen by optimisticPositiveKeys. */
+/** Running sum, min and max after the last kernel.optimisticPositiveKeys call. */
 const CHUNK_STATS = new Float64Array(3);
 
-/**
- * The hot loop of addAll, kept small and free of `this` so the optimizing compiler settles on it quickly: bucket keys
- * of source[from..to) as if every value were positive, plus the chunk's sum, min and max (into CHUNK_STATS).
+/** Counts and key ranges of the last kernel.signedKeys call (keys fit in int32: |key| <= 1075 × multiplier < 2^29). */
+const SIGNED_STATS = new Int32Array(7);
+const POSITIVE_COUNT = 0;
+const NEGATIVE_COUNT = 1;
+const ZERO_COUNT = 2;
+const POSITIVE_LOW = 3;
+const POSITIVE_HIGH = 4;
+const NEGATIVE_LOW = 5;
+const NEGATIVE_HIGH = 6;
+
+/** Where the chunk's keys sit in the kernel's key buffer: positive keys first, keys of negative values after. */
+const POSITIVE_KEYS = 0;
+const NEGATIVE_KEYS = CHUNK;
+
+/*
+ * The hot loops of addAll, measured and shaped for V8's optimizing compiler (TurboFan):
+ * - They live in a closure and read only its `const` bindings. Bundlers (tsup/esbuild) rewrite module-level `const`
+ *   into `var`; a loop reading a module variable re-loads it, re-checks its type and unboxes it on every iteration,
+ *   while a closure's constant binding compiles to an embedded constant (a typed array's address and length
+ *   included). About 2× on the whole of addAll.
+ * - The keys of a chunk go to a key buffer and are counted in a second loop: counting inside the key loop makes
+ *   increments of nearby equal keys wait on the long key computation (and on mispredicted memory ordering).
+ * - Their first call must be short (addAll starts every input with a short chunk): V8 may optimize a function while
+ *   its first call is still looping, and code after the loop then has no type feedback; reaching it threw the
+ *   optimized code away, and from then on every call ran its loop through on-stack replacement, where min and max
+ *   stayed boxed and every value allocated a heap number (about 2× slower). Hence also min/max seeded from the first
+ *   value rather than ±Infinity.
+ * - Loops are free of `this`, closures, optional arguments and per-value validation.
  */
-function optimisticPositiveKeys(source: Float64Array, words: Uint32Array, from: number, to: number, keys: Int32Array, multiplier: number): void {
-  // Local copies: bundlers turn module constants into mutable module variables, which the optimizing compiler reloads
-  // (and unboxes) on every iteration; locals stay in registers.
+const kernel = /* @__PURE__ */ (() => {
   const a = A;
   const b = B;
   const c = C;
   const highWord = HIGH_WORD;
   const inversePowers = INVERSE_POWERS;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = from; i < to; i++) {
-    const v = source[i]!;
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    // approximateLog2 inlined (same arithmetic, so add() and addAll() pick the same buckets).
-    const biasedExponent = (words[2 * i + highWord]! >>> 20) & 0x7ff;
-    const s = v * inversePowers[biasedExponent]! - 1;
-    keys[i - from] = Math.ceil((biasedExponent - 1023 + ((a * s + b) * s + c) * s) * multiplier);
-  }
-  CHUNK_STATS[0] = sum;
-  CHUNK_STATS[1] = min;
-  CHUNK_STATS[2] = max;
-}
+  const minIndexable = MIN_INDEXABLE;
+  const keys = new Int32Array(2 * CHUNK);
+  const chunkStats = CHUNK_STATS;
+  const signedStats = SIGNED_STATS;
+  const keyRange = new Int32Array(2);
 
-/** counts[keys[j] - offset] += 1 for j < count (all keys known to be inside the counts window). */
-function countKeys(counts: Float64Array, offset: number, keys: Int32Array, count: number): void {
-  for (let j = 0; j < count; j++) counts[keys[j]! - offset]!++;
-}
+  return {
+    /**
+     * Keys of source[from..to) as if every value were positive, into keys[0..), plus the running sum (started from
+     * `sum`, value by value, so it equals a sequence of add() calls) and the chunk's min and max, into CHUNK_STATS.
+     */
+    optimisticPositiveKeys(source: Float64Array, words: Uint32Array, from: number, to: number, multiplier: number, sum: number): void {
+      let min = source[from]!;
+      let max = min;
+      for (let i = from; i < to; i++) {
+        const v = source[i]!;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        // approximateLog2 inlined (same arithmetic, so add() and addAll() pick the same buckets).
+        const biasedExponent = (words[2 * i + highWord]! >>> 20) & 0x7ff;
+        const s = v * inversePowers[biasedExponent]! - 1;
+        keys[i - from] = Math.ceil((biasedExponent - 1023 + ((a * s + b) * s + c) * s) * multiplier);
+      }
+      chunkStats[0] = sum;
+      chunkStats[1] = min;
+      chunkStats[2] = max;
+    },
+
+    /** For a chunk holding zeros or negative values: keys per sign (at POSITIVE_KEYS, NEGATIVE_KEYS), into SIGNED_STATS. */
+    signedKeys(source: Float64Array, words: Uint32Array, from: number, to: number, multiplier: number): void {
+      let positiveCount = 0;
+      let negativeCount = 0;
+      let zeros = 0;
+      let positiveLow = 0x7fffffff;
+      let positiveHigh = -0x7fffffff;
+      let negativeLow = 0x7fffffff;
+      let negativeHigh = -0x7fffffff;
+      for (let i = from; i < to; i++) {
+        const v = source[i]!;
+        const magnitude = v < 0 ? -v : v;
+        if (magnitude > minIndexable) {
+          const biasedExponent = (words[2 * i + highWord]! >>> 20) & 0x7ff;
+          const s = magnitude * inversePowers[biasedExponent]! - 1;
+          const key = Math.ceil((biasedExponent - 1023 + ((a * s + b) * s + c) * s) * multiplier);
+          if (v > 0) {
+            keys[POSITIVE_KEYS + positiveCount++] = key;
+            if (key < positiveLow) positiveLow = key;
+            if (key > positiveHigh) positiveHigh = key;
+          } else {
+            keys[NEGATIVE_KEYS + negativeCount++] = key;
+            if (key < negativeLow) negativeLow = key;
+            if (key > negativeHigh) negativeHigh = key;
+          }
+        } else {
+          zeros++;
+        }
+      }
+      signedStats[POSITIVE_COUNT] = positiveCount;
+      signedStats[NEGATIVE_COUNT] = negativeCount;
+      signedStats[ZERO_COUNT] = zeros;
+      signedStats[POSITIVE_LOW] = positiveLow;
+      signedStats[POSITIVE_HIGH] = positiveHigh;
+      signedStats[NEGATIVE_LOW] = negativeLow;
+      signedStats[NEGATIVE_HIGH] = negativeHigh;
+    },
+
+    /** Exact [low, high] of keys[start..start+count) (count >= 1), as a two-element Int32Array (reused). */
+    keyRange(start: number, count: number): Int32Array {
+      let low = keys[start]!;
+      let high = low;
+      for (let j = start + 1; j < start + count; j++) {
+        const key = keys[j]!;
+        if (key < low) low = key;
+        if (key > high) high = key;
+      }
+      keyRange[0] = low;
+      keyRange[1] = high;
+      return keyRange;
+    },
+
+    /** counts[key - offset] += 1 for the keys at keys[start..start+count), all inside the counts window. */
+    countKeys(counts: Float64Array, offset: number, start: number, count: number): void {
+      for (let j = start; j < start + count; j++) counts[keys[j]! - offset]!++;
+    },
+
+    /** The same, clamping each key into [minKey, maxKey] first (a store that collapses). */
+    countClampedKeys(counts: Float64Array, offset: number, start: number, count: number, minKey: number, maxKey: number): void {
+      for (let j = start; j < start + count; j++) {
+        const key = keys[j]!;
+        counts[(key < minKey ? minKey : key > maxKey ? maxKey : key) - offset]!++;
+      }
+    },
+  };
+})();
 
 /** True when every value is finite: v × 0 is 0 for finite v and NaN for NaN and ±Infinity (four lanes for speed). */
 function allFinite(values: Float64Array): boolean {
@@ -487,10 +572,11 @@ export class DDSketch {
     // cache, through the chunk sum (finite only when every value is; a non-finite sum triggers an exact scan): one
     // pass over the input instead of two. To leave the sketch unchanged when a later chunk fails, the stores are
     // saved first when that is cheap next to the input (their counts are at most 2 × maxBuckets doubles); otherwise
-    // the input is checked up front after all. A single chunk needs neither: nothing is stored before its check.
+    // the input is checked up front after all. An input that fits the first chunk needs neither: nothing is stored
+    // before its check.
     let undo: [StoreState, StoreState] | undefined;
     if (!direct) assertAddableValues(values);
-    else if (length > CHUNK) {
+    else if (length > FIRST_CHUNK) {
       if (length >= 8 * (this.positive.counts.length + this.negative.counts.length)) undo = [this.positive.save(), this.negative.save()];
       else assertAddableValues(values);
     }
@@ -501,80 +587,52 @@ export class DDSketch {
     // mispredicted memory dependence when both hit the same bucket), which costs several times more.
     const source: Float64Array = direct ? values : CHUNK_VALUES;
     const words: Uint32Array = direct ? new Uint32Array(values.buffer, values.byteOffset, length * 2) : CHUNK_WORDS;
-    const positiveKeys = CHUNK_POSITIVE_KEYS;
-    const negativeKeys = CHUNK_NEGATIVE_KEYS;
     let zeros = 0;
-    let sum = 0;
+    let sum = this.sumOfValues;
     let min = this.minValue;
     let max = this.maxValue;
-    for (let start = 0; start < length; start += CHUNK) {
-      const end = Math.min(length, start + CHUNK);
+    for (let start = 0, end = 0; start < length; start = end) {
+      end = Math.min(length, start + (start === 0 ? FIRST_CHUNK : CHUNK));
       const base = direct ? 0 : start;
       if (!direct) for (let i = start; i < end; i++) CHUNK_VALUES[i - start] = values[i]!;
       const from = start - base;
       const to = end - base;
       // Optimistic pass: treat every value as positive (the common case for latencies and sizes). Keys of other
       // values are garbage and the chunk is redone below when the chunk minimum says there were any.
-      optimisticPositiveKeys(source, words, from, to, positiveKeys, multiplier);
-      if (direct) {
-        const chunkSum = CHUNK_STATS[0]!;
-        if (chunkSum - chunkSum !== 0) {
-          const bad = firstNonFinite(source, from, to);
-          if (bad >= 0) {
-            if (undo) {
-              this.positive.restore(undo[0]);
-              this.negative.restore(undo[1]);
-            }
-            throw new ValidationError(`values[${bad}]`, 'a finite number', source[bad]);
+      const sumBefore = sum;
+      kernel.optimisticPositiveKeys(source, words, from, to, multiplier, sumBefore);
+      sum = CHUNK_STATS[0]!;
+      // A finite sum after a finite sum means every value of the chunk was finite (NaN and ±Infinity stick).
+      if (direct && !(sum - sum === 0 && sumBefore - sumBefore === 0)) {
+        const bad = firstNonFinite(source, from, to);
+        if (bad >= 0) {
+          if (undo) {
+            this.positive.restore(undo[0]);
+            this.negative.restore(undo[1]);
           }
+          throw new ValidationError(`values[${bad}]`, 'a finite number', source[bad]);
         }
       }
-      const chunkSum = CHUNK_STATS[0]!;
       const chunkMin = CHUNK_STATS[1]!;
       const chunkMax = CHUNK_STATS[2]!;
-      sum += chunkSum;
       if (chunkMin < min) min = chunkMin;
       if (chunkMax > max) max = chunkMax;
       if (chunkMin > MIN_INDEXABLE) {
         // Keys are monotone in the value; ±1 absorbs any rounding wobble of the polynomial at a bucket edge.
         const low = Math.ceil(approximateLog2(chunkMin) * multiplier) - 1;
         const high = Math.ceil(approximateLog2(chunkMax) * multiplier) + 1;
-        this.positive.addKeys(positiveKeys, to - from, low, high);
+        this.positive.addKeys(POSITIVE_KEYS, to - from, low, high);
         continue;
       }
-      // General pass for a chunk holding zeros or negative values.
-      let positiveCount = 0;
-      let negativeCount = 0;
-      let positiveLow = Infinity;
-      let positiveHigh = -Infinity;
-      let negativeLow = Infinity;
-      let negativeHigh = -Infinity;
-      for (let i = from; i < to; i++) {
-        const v = source[i]!;
-        const magnitude = v < 0 ? -v : v;
-        if (magnitude > MIN_INDEXABLE) {
-          const biasedExponent = (words[2 * i + HIGH_WORD]! >>> 20) & 0x7ff;
-          const s = magnitude * INVERSE_POWERS[biasedExponent]! - 1;
-          const key = Math.ceil((biasedExponent - 1023 + ((A * s + B) * s + C) * s) * multiplier);
-          if (v > 0) {
-            positiveKeys[positiveCount++] = key;
-            if (key < positiveLow) positiveLow = key;
-            if (key > positiveHigh) positiveHigh = key;
-          } else {
-            negativeKeys[negativeCount++] = key;
-            if (key < negativeLow) negativeLow = key;
-            if (key > negativeHigh) negativeHigh = key;
-          }
-        } else {
-          zeros++;
-        }
-      }
-      if (positiveCount > 0) this.positive.addKeys(positiveKeys, positiveCount, positiveLow, positiveHigh);
-      if (negativeCount > 0) this.negative.addKeys(negativeKeys, negativeCount, negativeLow, negativeHigh);
+      kernel.signedKeys(source, words, from, to, multiplier);
+      const stats = SIGNED_STATS;
+      zeros += stats[ZERO_COUNT]!;
+      if (stats[POSITIVE_COUNT]! > 0) this.positive.addKeys(POSITIVE_KEYS, stats[POSITIVE_COUNT]!, stats[POSITIVE_LOW]!, stats[POSITIVE_HIGH]!);
+      if (stats[NEGATIVE_COUNT]! > 0) this.negative.addKeys(NEGATIVE_KEYS, stats[NEGATIVE_COUNT]!, stats[NEGATIVE_LOW]!, stats[NEGATIVE_HIGH]!);
     }
     this.zeroCount += zeros;
     this.total += length;
-    this.sumOfValues += sum;
+    this.sumOfValues = sum;
     this.minValue = min;
     this.maxValue = max;
   }
