@@ -8,6 +8,9 @@ import { workspaceAliases } from './vitest.workspace-aliases';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
+/** Pre-bundled for the browser projects, so Vite does not re-optimise and reload in the middle of a run. */
+const optimizeDeps = { include: ['@tanstack/react-table', '@tanstack/react-virtual', 'd3-scale', 'd3-shape', 'zustand', 'zustand/vanilla', 'axe-core', 'react', 'react-dom', 'react-dom/client'] };
+
 const browser = (name: string) => ({
   enabled: true,
   headless: true,
@@ -43,6 +46,7 @@ export default defineConfig({
       {
         plugins: [react()],
         resolve: { alias: workspaceAliases },
+        optimizeDeps,
         test: {
           name: 'browser',
           include: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
@@ -54,6 +58,7 @@ export default defineConfig({
       {
         plugins: [storybookTest({ configDir: '.storybook' })],
         resolve: { alias: workspaceAliases },
+        optimizeDeps,
         test: {
           name: 'storybook',
           browser: browser('storybook'),

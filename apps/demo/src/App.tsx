@@ -6,7 +6,8 @@ import { ErrorBoundary } from './shell/ErrorBoundary';
 import { ThemeSwitcher, TimeRangePicker } from './shell/HeaderControls';
 import { BellIcon, CoinIcon, GaugeIcon, LogoMark, SparkIcon, TargetIcon, TraceIcon } from './shell/icons';
 import { Tabs, tabPanelProps, type TabDefinition } from './shell/Tabs';
-import { AlertsTab, AnomaliesTab, CostTab, SlosTab, TracesTab } from './shell/futureTabs';
+import { AlertsTab, AnomaliesTab, CostTab, TracesTab } from './shell/futureTabs';
+import { SLOTab } from './slo/SLOTab';
 import { Overview } from './overview/Overview';
 import { createDemoSource } from './lib/source';
 import { demoClock } from './lib/simulation';
@@ -63,7 +64,7 @@ function CommandCenter({ params }: { params: DemoParams }) {
 
   const panels: Record<TabId, () => ReactNode> = {
     overview: () => <Overview range={range} live={live} tickMs={params.tickMs} clock={clock} initialService={params.service} />,
-    slos: () => <SlosTab />,
+    slos: () => <SLOTab />,
     alerts: () => <AlertsTab />,
     traces: () => <TracesTab sourceHasTraces={capabilities?.traces === true} />,
     anomalies: () => <AnomaliesTab />,

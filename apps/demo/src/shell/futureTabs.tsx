@@ -1,21 +1,5 @@
-import { BellIcon, CoinIcon, SparkIcon, TargetIcon, TraceIcon } from './icons';
+import { BellIcon, CoinIcon, SparkIcon, TraceIcon } from './icons';
 import { EmptyState } from './EmptyState';
-
-export function SlosTab() {
-  return (
-    <EmptyState
-      icon={<TargetIcon width={28} height={28} />}
-      title="Service level objectives"
-      summary="Availability and latency objectives per service, with the error budget each one has left."
-      planned={[
-        'Error budget remaining and its burn-down over the SLO window',
-        'Multi-window, multi-burn-rate alerts (fast and slow burn)',
-        'Forecast of when the budget runs out at the current burn rate',
-      ]}
-      engine="@vigil/core/slo"
-    />
-  );
-}
 
 export function AlertsTab() {
   return (

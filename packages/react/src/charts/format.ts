@@ -1,7 +1,7 @@
 /** Formatting shared by the axes, tooltip and summary. Pure. */
 
-const compact = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
-const grouped = new Intl.NumberFormat('en-US');
+const compact = /* @__PURE__ */ new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
+const grouped = /* @__PURE__ */ new Intl.NumberFormat('en-US');
 
 /**
  * A value with at most 3 significant digits and SI-like suffixes above 10,000 (12.3k, 4.5M).
@@ -30,7 +30,7 @@ export function formatCount(count: number): string {
   return grouped.format(count);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
 
 /**
  * Date and time to the second, in local time or UTC.

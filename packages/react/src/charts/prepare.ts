@@ -143,7 +143,7 @@ function inRangeValues(ts: ArrayLike<number>, vs: ArrayLike<number>, range: Time
   return vs instanceof Float64Array ? vs.subarray(lo, hi) : Array.prototype.slice.call(vs, lo, hi);
 }
 
-const cache = new WeakMap<Series, { start: number; end: number; pixels: number; column: DrawnColumn }>();
+const cache = /* @__PURE__ */ new WeakMap<Series, { start: number; end: number; pixels: number; column: DrawnColumn }>();
 
 /**
  * `sliceAndDownsample`, memoised per series object: the last (range, pixels) result is kept, so a crosshair move,

@@ -38,7 +38,7 @@ function arcPath(cx: number, cy: number, r: number, from: number, to: number): s
  * @example
  * <BudgetGauge remaining={status.errorBudget.ratio.remaining} atRiskRemaining={slo.status.atRiskRemaining} />
  */
-export const BudgetGauge = forwardRef<HTMLDivElement, BudgetGaugeProps>(function BudgetGauge({ remaining, atRiskRemaining = 0.25, tone, label = 'Error budget remaining', size = 132, className, style }, ref): ReactNode {
+export const BudgetGauge = /* @__PURE__ */ forwardRef<HTMLDivElement, BudgetGaugeProps>(function BudgetGauge({ remaining, atRiskRemaining = 0.25, tone, label = 'Error budget remaining', size = 132, className, style }, ref): ReactNode {
   const value = Number.isFinite(remaining) ? remaining : 0;
   const clamped = Math.max(0, Math.min(1, value));
   const width = size;

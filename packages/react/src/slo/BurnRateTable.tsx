@@ -213,7 +213,7 @@ function BurnRateTableInner(props: BurnRateTableProps & { readonly forwardedRef:
  * @example
  * <BurnRateTable slo={slo} status={evaluateSLO(slo, events)} alerts={evaluateAlertHistory(slo, events, { range, stepMs: 60_000 })} />
  */
-export const BurnRateTable = forwardRef<HTMLDivElement, BurnRateTableProps>(function BurnRateTable(props, ref) {
+export const BurnRateTable = /* @__PURE__ */ forwardRef<HTMLDivElement, BurnRateTableProps>(function BurnRateTable(props, ref) {
   return (
     <VigilErrorBoundary
       resetKeys={[props.slo, props.status, props.alerts, props.error]}

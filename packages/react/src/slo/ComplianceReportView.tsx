@@ -30,7 +30,7 @@ export interface ComplianceReportViewProps {
 
 const UNIT_WORDS: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', quarter: 'quarterly', year: 'yearly' };
 
-const periodFormats = new Map<string, Intl.DateTimeFormat>();
+const periodFormats = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
 function dateFormat(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${timeZone}|${JSON.stringify(options)}`;
   let f = periodFormats.get(key);
@@ -208,7 +208,7 @@ function ComplianceReportViewInner(props: ComplianceReportViewProps & { readonly
  * @example
  * <ComplianceReportView report={complianceReport(slo, events, { unit: 'month', range })} />
  */
-export const ComplianceReportView = forwardRef<HTMLDivElement, ComplianceReportViewProps>(function ComplianceReportView(props, ref) {
+export const ComplianceReportView = /* @__PURE__ */ forwardRef<HTMLDivElement, ComplianceReportViewProps>(function ComplianceReportView(props, ref) {
   return (
     <VigilErrorBoundary
       resetKeys={[props.report, props.error]}

@@ -36,7 +36,7 @@ export interface ErrorBudgetChartProps {
   readonly style?: CSSProperties | undefined;
 }
 
-const percentFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const percentFormat = /* @__PURE__ */ new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 /** Ticks and tooltip: `55.2%`. */
 function formatPercentValue(value: number): string {
   return Number.isFinite(value) ? `${percentFormat.format(value)}%` : '—';
@@ -189,7 +189,7 @@ function ErrorBudgetChartInner(props: ErrorBudgetChartProps & { readonly forward
  * const alerts = evaluateAlertHistory(slo, events, { range, stepMs: 60_000 });
  * <ErrorBudgetChart slo={slo} timeline={timeline} alerts={alerts} status={evaluateSLO(slo, events, { at: range.end })} />
  */
-export const ErrorBudgetChart = forwardRef<HTMLElement, ErrorBudgetChartProps>(function ErrorBudgetChart(props, ref) {
+export const ErrorBudgetChart = /* @__PURE__ */ forwardRef<HTMLElement, ErrorBudgetChartProps>(function ErrorBudgetChart(props, ref) {
   return (
     <VigilErrorBoundary
       resetKeys={[props.slo, props.timeline, props.alerts, props.status, props.error]}

@@ -368,7 +368,7 @@ function SLOListInner(props: SLOListProps & { readonly forwardedRef: ForwardedRe
  * @example
  * <SLOList items={slos.map((slo) => ({ slo, status: evaluateSLO(slo, eventsFor(slo)) }))} onSelect={(i) => open(i.slo.name)} />
  */
-export const SLOList = forwardRef<HTMLDivElement, SLOListProps>(function SLOList(props, ref) {
+export const SLOList = /* @__PURE__ */ forwardRef<HTMLDivElement, SLOListProps>(function SLOList(props, ref) {
   return (
     <VigilErrorBoundary
       resetKeys={[props.items, props.error]}

@@ -192,7 +192,7 @@ function safeTitle(slo: unknown): string {
  * const status = evaluateSLO(slo, events, { at: Date.now() });
  * <SLOStatusCard slo={slo} status={status} />
  */
-export const SLOStatusCard = forwardRef<HTMLDivElement, SLOStatusCardProps>(function SLOStatusCard(props, ref) {
+export const SLOStatusCard = /* @__PURE__ */ forwardRef<HTMLDivElement, SLOStatusCardProps>(function SLOStatusCard(props, ref) {
   return (
     <VigilErrorBoundary
       resetKeys={[props.slo, props.status, props.error, props.loading]}

@@ -99,7 +99,7 @@ export function sloTitle(slo: SLO): string {
   return slo.displayName !== '' ? slo.displayName : slo.name;
 }
 
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const dateTimeFormats = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
 
 /**
  * Date and time to the minute in a time zone (`'UTC'` by default, so server and client agree).

@@ -39,7 +39,7 @@ export interface FormattedValue {
 
 const NO_DATA: FormattedValue = { text: NO_DATA_TEXT, number: NO_DATA_TEXT, unit: '', separator: '', noData: true };
 
-const formatters = new Map<string, Intl.NumberFormat>();
+const formatters = /* @__PURE__ */ new Map<string, Intl.NumberFormat>();
 function numberFormat(locale: string, digits: number): Intl.NumberFormat {
   const key = `${locale}|${digits}`;
   let formatter = formatters.get(key);
