@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 import { quantiles as exactQuantiles } from '../percentile';
-import type { TimeRange } from '../series';
+import type { CsvValue, TimeRange } from '../series';
+import { toCsv } from '../series';
 import type { PricedUsage } from './pricing';
 import type { DictionaryColumn, UsageTable } from './table';
 
@@ -336,4 +337,26 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
   }
   rows.sort((a, b) => (a.bucketStart ?? 0) - (b.bucketStart ?? 0) || b.spend - a.spend || b.requests - a.requests || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
   return { dimensions, interval, rows, total: rowFor(total, {}, undefined, gathered) };
+}
+
+/**
+ * Aggregate rows as CSV: the dimension columns, the bucket start (ISO) when bucketed, then every metric. Formula
+ * injection in dimension values (a model or feature named `=HYPERLINK(...)`) is neutralised by `toCsv`.
+ *
+ * @example
+ * const csv = aggregateToCsv(aggregateUsage(table, priced, { by: ['model', 'feature'] }));
+ */
+export function aggregateToCsv(aggregate: UsageAggregate): string {
+  if (aggregate === null || typeof aggregate !== 'object' || !Array.isArray(aggregate.rows)) throw new ValidationError('aggregate', 'the result of aggregateUsage', aggregate);
+  const metrics = ['requests', 'successes', 'failures', 'successRate', 'pricedRequests', 'unpricedRequests', 'spend', 'inputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens', 'costPer1kTokens', 'costPerSuccessfulRequest', 'latencyP50', 'latencyP95', 'latencyP99', 'tokenEfficiency', 'contextUtilisation', 'cacheHitRate', 'quality', 'qualitySamples'] as const;
+  const header: CsvValue[] = [...aggregate.dimensions, ...(aggregate.interval !== undefined ? ['bucket_start'] : []), ...metrics];
+  const rows: CsvValue[][] = [header];
+  for (const row of aggregate.rows) {
+    rows.push([
+      ...aggregate.dimensions.map((d) => row.key[d] ?? null),
+      ...(aggregate.interval !== undefined ? [row.bucketStart === undefined ? null : new Date(row.bucketStart).toISOString()] : []),
+      ...metrics.map((m) => (Number.isFinite(row[m]) ? row[m] : null)),
+    ]);
+  }
+  return toCsv(rows);
 }
