@@ -122,7 +122,8 @@ function naive(body) {
 }
 
 console.log(`traces: ${origin}; best CPU time of a few runs after a warm-up`);
-const warmText = otlpText(20_000, 3);
+// warm-ups run on a 100k-span document: a smaller one leaves the first full-size runs partly unoptimised
+const warmText = otlpText(100_000, 3);
 const warmBody = JSON.parse(warmText);
 const rows = [];
 const results = { origin, cases: [] };
