@@ -203,7 +203,8 @@ export class BocpdDetector extends BaseDetector {
     for (let r = 0; r <= upto; r++) recent += this.probability[r] as number;
     // P(r = 0) equals the hazard whatever the data; remove that floor so a quiet series scores near 0.
     const floor = this.hazard * (upto + 1);
-    const score = recent <= floor ? 0 : (recent - floor) / (1 - floor);
+    // Until some run could be longer than recentRun, all the mass is "recent" by construction: not evidence.
+    const score = newRuns <= this.recentRun + 1 || recent <= floor ? 0 : (recent - floor) / (1 - floor);
     this.score = score > 1 ? 1 : score;
     this.isAnomaly = this.score >= this.threshold;
   }

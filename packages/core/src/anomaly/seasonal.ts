@@ -250,7 +250,18 @@ export class SeasonalDetector extends BaseDetector {
     const diffs: number[] = [];
     for (let i = 1; i < this.bufferTimes.length; i++) diffs.push((this.bufferTimes[i] as number) - (this.bufferTimes[i - 1] as number));
     diffs.sort((a, b) => a - b);
-    const stepMs = diffs.length > 0 ? (diffs[diffs.length >> 1] as number) : 0;
+    // The step: the mean of the intervals that are not gaps (below 1.5 × the median), so one-sided jitter
+    // averages out and outages do not stretch it.
+    const medianStep = diffs.length > 0 ? (diffs[diffs.length >> 1] as number) : 0;
+    let sum = 0;
+    let count = 0;
+    for (const d of diffs) {
+      if (d < 1.5 * medianStep) {
+        sum += d;
+        count++;
+      }
+    }
+    const stepMs = count > 0 ? sum / count : medianStep;
     const sigma = chosen.residualStandardDeviation;
     this.model = {
       parameters: chosen.parameters,
