@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SourceError } from '@vigil/core';
-import { evaluate, type EvaluationResult } from './evaluate';
+import { evaluate, type CounterWindowSeries, type CounterWindowStorage, type EvaluationResult } from './evaluate';
 import { parsePromQL } from './parser';
-import { createMemoryStorage, type MemorySeriesInput } from './storage';
+import { createMemoryStorage, type MemorySeriesInput, type SelectRequest, type StoredSeries } from './storage';
 
 const S = 15_000;
 /** Scrapes every 15 s from 0 to 10 minutes. */
@@ -154,5 +154,112 @@ describe('evaluate on a hand-made dataset', () => {
     expect(() => run('temp', 0, 11_001 * 1000, 1000)).toThrow(/11000/);
     expect(() => evaluate(parsePromQL('req_total'), storage, { start: 0, end: 600_000, stepMs: 15_000 }, { maxSamples: 10 })).toThrow(/samples/);
     expect(() => evaluate(parsePromQL('up'), storage, { start: 10, end: 0, stepMs: 1 })).toThrow(/request.end/);
+  });
+});
+
+/**
+ * Counter windows summarised by brute force from the samples, window by window: an oracle for the evaluator's
+ * `selectCounterWindows` path, independent of any storage that computes them cleverly.
+ */
+function windowsBySearch(series: readonly StoredSeries[], request: SelectRequest): CounterWindowSeries[] {
+  const steps = Math.round((request.end - request.start) / request.stepMs) + 1;
+  return series.map((s) => {
+    const columns = Array.from({ length: 6 }, () => new Float64Array(steps));
+    const [counts, firstTimestamps, firstValues, lastTimestamps, lastValues, resetCorrections] = columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    for (let j = 0; j < steps; j++) {
+      const t = request.start + j * request.stepMs;
+      const inside: number[] = [];
+      for (let i = 0; i < s.timestamps.length; i++) if (s.timestamps[i]! > t - request.windowMs && s.timestamps[i]! <= t) inside.push(i);
+      counts[j] = inside.length;
+      if (inside.length === 0) continue;
+      firstTimestamps[j] = s.timestamps[inside[0]!]!;
+      firstValues[j] = s.values[inside[0]!]!;
+      lastTimestamps[j] = s.timestamps[inside.at(-1)!]!;
+      lastValues[j] = s.values[inside.at(-1)!]!;
+      for (let i = 1; i < inside.length; i++) {
+        const before = s.values[inside[i - 1]!]!;
+        if (s.values[inside[i]!]! < before) resetCorrections[j] = resetCorrections[j]! + before;
+      }
+    }
+    return { labels: s.labels, counts, firstTimestamps, firstValues, lastTimestamps, lastValues, resetCorrections };
+  });
+}
+
+describe('rate and increase from counter windows (CounterWindowStorage)', () => {
+  function summarising(input: readonly MemorySeriesInput[]): CounterWindowStorage {
+    const memory = createMemoryStorage(input);
+    return {
+      select: (matchers, request) => memory.select(matchers, request),
+      selectCounterWindows: (matchers, request) => windowsBySearch(memory.select(matchers, request), request),
+    };
+  }
+
+  it('gives exactly what the same evaluation over the samples gives (property)', { timeout: 30_000 }, () => {
+    // Counters on an irregular grid with restarts: each increment is a small integer, or a restart to a small value.
+    const counter = fc.array(fc.tuple(fc.integer({ min: 1, max: 40_000 }), fc.integer({ min: 0, max: 50 }), fc.boolean()), { minLength: 1, maxLength: 60 }).map((steps) => {
+      const timestamps: number[] = [];
+      const values: number[] = [];
+      let t = 0;
+      let v = 0;
+      for (const [dt, increment, restart] of steps) {
+        t += dt;
+        v = restart ? increment : v + increment;
+        timestamps.push(t);
+        values.push(v);
+      }
+      return { timestamps, values };
+    });
+    fc.assert(
+      fc.property(
+        fc.array(counter, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('rate', 'increase'),
+        fc.integer({ min: 1, max: 600_000 }),
+        fc.integer({ min: 0, max: 2_000_000 }),
+        fc.integer({ min: 1, max: 300_000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('', ' offset 1m'),
+        (counters, func, windowMs, start, stepMs, steps, offset) => {
+          const input = counters.map((c, i) => ({ labels: { __name__: 'c_total', i: String(i) }, ...c }));
+          const query = parsePromQL(`sum by (i) (${func}(c_total[${windowMs}ms]${offset}))`);
+          const request = { start, end: start + (steps - 1) * stepMs, stepMs };
+          const expected = evaluate(query, createMemoryStorage(input), request);
+          const actual = evaluate(query, summarising(input), request);
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('falls back to the samples when the storage declines, and counts one sample per step and series', () => {
+    let declined = 0;
+    const memory = createMemoryStorage(dataset);
+    const declining: CounterWindowStorage = {
+      select: (matchers, request) => memory.select(matchers, request),
+      selectCounterWindows: () => {
+        declined++;
+        return undefined;
+      },
+    };
+    expect(table(evaluate(parsePromQL('rate(req_total{job="a", code="200"}[1m])'), declining, { start: 120_000, end: 120_000, stepMs: 1000 }))).toEqual({ '{"code":"200","job":"a"}': [1] });
+    expect(declined).toBe(1);
+    // Three series, five steps: 15 summary entries fit in 15 samples, and not in 14.
+    const windows = summarising(dataset);
+    const request = { start: 60_000, end: 180_000, stepMs: 30_000 };
+    expect(() => evaluate(parsePromQL('rate(req_total[1m])'), windows, request, { maxSamples: 15 })).not.toThrow();
+    expect(() => evaluate(parsePromQL('rate(req_total[1m])'), windows, request, { maxSamples: 14 })).toThrow(/samples/);
+    // Only rate and increase use the summaries; irate and the *_over_time functions read samples.
+    let summarised = 0;
+    const counting: CounterWindowStorage = {
+      select: (matchers, r) => memory.select(matchers, r),
+      selectCounterWindows: (matchers, r) => {
+        summarised++;
+        return windows.selectCounterWindows(matchers, r);
+      },
+    };
+    evaluate(parsePromQL('irate(req_total[1m]) + max_over_time(req_total[1m])'), counting, request);
+    expect(summarised).toBe(0);
+    evaluate(parsePromQL('increase(req_total[1m]) + rate(req_total[1m])'), counting, request);
+    expect(summarised).toBe(2);
   });
 });

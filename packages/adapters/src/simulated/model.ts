@@ -176,6 +176,8 @@ const BUCKET_COUNT = LATENCY_BUCKETS.length + 1;
 /** Expected-traffic coefficients per response code: expected = routeShare × (A × requests + B × errors). */
 const CODE_A_OK = 1;
 const CODE_B: readonly number[] = [-1, 0, SHARE_OF_500, 1 - SHARE_OF_500];
+/** Bounds of a half's expected share of a bucket, so that odds stay finite. */
+const MIN_SHARE = 1e-9;
 
 /** Expected counts of one block, as prefix sums over its scrapes (index i covers scrapes [0, i) of the block). */
 export interface BlockProfile {
@@ -412,38 +414,44 @@ export class ServiceModel {
     }
     if (!withBuckets) return;
 
-    // The buckets: leftTotal of the node's requests are in the left half; draw which buckets they come from.
-    const weights = this.weights;
+    // The buckets: leftTotal of the node's requests are in the left half; draw which buckets they come from, bucket
+    // by bucket. A request of bucket b is in the left half with probability shares[b] (the same for every bucket when
+    // latency is constant over the node), so given how many of the remaining requests are on the left, bucket b's
+    // part is a noncentral hypergeometric draw against the remaining buckets' average share.
+    const shares = this.weights;
     const tail = this.tailWeights;
     const buckets = profile.buckets;
     const stride = BLOCK_SCRAPES + 1;
-    for (let b = 0; b < BUCKET_COUNT; b++) {
-      let leftShare: number;
-      if (buckets === undefined) leftShare = 1;
-      else {
+    if (buckets !== undefined) {
+      for (let b = 0; b < BUCKET_COUNT; b++) {
         const all = buckets[b * stride + hi]! - buckets[b * stride + lo]!;
-        leftShare = all > 0 ? (buckets[b * stride + mid]! - buckets[b * stride + lo]!) / all : 0.5;
+        const share = all > 0 ? (buckets[b * stride + mid]! - buckets[b * stride + lo]!) / all : 0.5;
+        shares[b] = share < MIN_SHARE ? MIN_SHARE : share > 1 - MIN_SHARE ? 1 - MIN_SHARE : share;
       }
-      weights[b] = leftShare * parent[columns + b]!;
+      tail[BUCKET_COUNT] = 0;
+      for (let b = BUCKET_COUNT - 1; b >= 0; b--) tail[b] = tail[b + 1]! + shares[b]! * parent[columns + b]!;
     }
-    tail[BUCKET_COUNT] = 0;
-    for (let b = BUCKET_COUNT - 1; b >= 0; b--) tail[b] = tail[b + 1]! + weights[b]!;
     let population = total;
     let draws = leftTotal;
     for (let b = 0; b < BUCKET_COUNT; b++) {
       const count = parent[columns + b]!;
+      const rest = population - count;
       let l: number;
       if (b === BUCKET_COUNT - 1) l = draws;
       else if (count === 0 || draws === 0) l = 0;
       else if (draws === population) l = count;
       else {
-        const weight = tail[b]!;
-        const mean = weight > 0 ? (draws * weights[b]!) / weight : (draws * count) / population;
-        l = hypergeometricAt(this.bucketKeys[b]!, index, count, population - count, draws, mean);
+        let odds = 1;
+        if (buckets !== undefined && rest > 0) {
+          const share = shares[b]!;
+          const restShare = tail[b + 1]! / rest;
+          odds = (share * (1 - restShare)) / (restShare * (1 - share));
+        }
+        l = hypergeometricAt(this.bucketKeys[b]!, index, count, rest, draws, odds);
       }
       left[columns + b] = l;
       right[columns + b] = count - l;
-      population -= count;
+      population = rest;
       draws -= l;
     }
   }

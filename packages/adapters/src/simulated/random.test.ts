@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binomialAt, hashAt, normalAt, normalCdf, normalQuantile, poissonAt, streamKey, uniformAt } from './random';
+import fc from 'fast-check';
+import { binomialAt, hashAt, hypergeometricAt, normalAt, normalCdf, normalQuantile, poissonAt, streamKey, uniformAt } from './random';
 
 const N = 200_000;
 
@@ -68,5 +69,60 @@ describe('counter-based randomness', () => {
     expect(normalQuantile(0.99)).toBeCloseTo(2.326347874040841, 7);
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167814, 7);
     for (const p of [0.0001, 0.02, 0.3, 0.5, 0.8, 0.975, 0.9999]) expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 6);
+  });
+
+  /** Mean and variance of Fisher's noncentral hypergeometric distribution, by summing its probabilities. */
+  function exactHypergeometric(successes: number, others: number, draws: number, odds: number): { mean: number; variance: number } {
+    const low = Math.max(0, draws - others);
+    const high = Math.min(successes, draws);
+    // log C(n, k) by sums of logs: small arguments only.
+    const logChoose = (n: number, k: number) => {
+      let sum = 0;
+      for (let i = 0; i < k; i++) sum += Math.log(n - i) - Math.log(i + 1);
+      return sum;
+    };
+    const logs: number[] = [];
+    for (let k = low; k <= high; k++) logs.push(logChoose(successes, k) + logChoose(others, draws - k) + k * Math.log(odds));
+    const top = Math.max(...logs);
+    const weights = logs.map((l) => Math.exp(l - top));
+    const total = weights.reduce((a, b) => a + b, 0);
+    let mean = 0;
+    let squares = 0;
+    weights.forEach((w, i) => {
+      mean += ((low + i) * w) / total;
+      squares += ((low + i) ** 2 * w) / total;
+    });
+    return { mean, variance: squares - mean * mean };
+  }
+
+  it('draws hypergeometric counts (central and noncentral) with the exact mean and variance', () => {
+    const key = streamKey(5, 'h');
+    for (const [successes, others, draws, odds] of [
+      [5, 3, 4, 1],
+      [40, 200, 30, 1],
+      [12, 30, 25, 3],
+      [12, 30, 25, 0.2],
+      [3000, 5000, 4000, 1],
+      [3000, 5000, 4000, 1.5],
+    ] as const) {
+      const exact = exactHypergeometric(successes, others, draws, odds);
+      const drawn = moments((i) => hypergeometricAt(key, i, successes, others, draws, odds));
+      const label = `${successes} ${others} ${draws} ${odds}`;
+      expect(Math.abs(drawn.mean - exact.mean), label).toBeLessThan(5 * Math.sqrt(exact.variance / N) + 0.002 * exact.mean);
+      expect(Math.abs(drawn.variance / exact.variance - 1), label).toBeLessThan(0.05);
+    }
+  });
+
+  it('keeps hypergeometric counts whole and feasible, so sequential splits always complete (property)', () => {
+    fc.assert(
+      fc.property(fc.nat(1e6), fc.nat(1e6), fc.nat(1e6), fc.nat(1000), fc.double({ min: 1e-6, max: 1e6, noNaN: true }), (successes, others, drawn, index, odds) => {
+        const draws = drawn % (successes + others + 1);
+        const x = hypergeometricAt(streamKey(1, 'f'), index, successes, others, draws, odds);
+        expect(Number.isInteger(x)).toBe(true);
+        expect(x).toBeGreaterThanOrEqual(Math.max(0, draws - others));
+        expect(x).toBeLessThanOrEqual(Math.min(successes, draws));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

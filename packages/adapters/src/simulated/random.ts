@@ -126,23 +126,56 @@ export function normalQuantile(p: number): number {
   return ((((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q) / (((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1);
 }
 
+/** Scratch weights of the exact hypergeometric inversion (no allocation per draw). */
+let hypergeometricWeights = new Float64Array(256);
+
 /**
- * How many of `successes` marked items land among `draws` items taken without replacement from a population of
- * `successes + others`, for (key, index), steered towards `mean` (pass the hypergeometric mean
- * `draws * successes / (successes + others)` for a plain draw, or a weighted one when the marked items are more or
- * less likely to be taken). Always within the feasible range [max(0, draws - others), min(successes, draws)], so a
- * sequence of such draws over disjoint groups can always be completed. Exact binomial inversion when the spread is
- * small, a rounded normal with the hypergeometric variance above.
+ * How many of `successes` marked items are among `draws` items taken without replacement from a population of
+ * `successes + others`, for (key, index), when a marked item is `odds` times as likely to be taken as the others
+ * (Fisher's noncentral hypergeometric distribution; `odds = 1` is the ordinary hypergeometric). This is the count of
+ * marked items in a group when every item joins the group independently and the group's size is known. Always within
+ * [max(0, draws - others), min(successes, draws)], so sequential draws over disjoint kinds of items can always be
+ * completed. Exact by inversion when the spread is small (standard deviation below about 5), a rounded normal with the
+ * distribution's approximate mean and variance above.
  */
-export function hypergeometricAt(key: number, index: number, successes: number, others: number, draws: number, mean: number): number {
+export function hypergeometricAt(key: number, index: number, successes: number, others: number, draws: number, odds = 1): number {
   const low = draws - others > 0 ? draws - others : 0;
   const high = successes < draws ? successes : draws;
   if (low >= high) return low;
-  const m = mean < low ? low : mean > high ? high : mean;
-  const population = successes + others;
-  const variance = (m * (1 - successes / population) * (population - draws)) / (population - 1);
-  let value: number;
-  if (variance < 25) value = binomialAt(key, index, successes, m / successes);
-  else value = Math.round(m + Math.sqrt(variance) * normalAt(key, index));
-  return value < low ? low : value > high ? high : value;
+  // Approximate mean (the root of mu (others - draws + mu) = odds (successes - mu) (draws - mu)) and variance.
+  const b = others - draws + odds * (successes + draws);
+  const product = odds * successes * draws;
+  let mean = (2 * product) / (b + Math.sqrt(b * b + 4 * (1 - odds) * product));
+  if (!(mean >= low)) mean = low;
+  if (mean > high) mean = high;
+  const inverse = 1 / mean + 1 / (successes - mean) + 1 / (draws - mean) + 1 / (others - draws + mean);
+  const variance = Number.isFinite(inverse) && inverse > 0 ? 1 / inverse : 0;
+  if (variance >= 25) {
+    const value = Math.round(mean + Math.sqrt(variance) * normalAt(key, index));
+    return value < low ? low : value > high ? high : value;
+  }
+  // Exact: relative probabilities around the mode, out to where they vanish, then inversion of one uniform.
+  const from = Math.max(low, Math.floor(mean - 12 * Math.sqrt(variance) - 4));
+  const to = Math.min(high, Math.ceil(mean + 12 * Math.sqrt(variance) + 4));
+  if (to - from + 1 > hypergeometricWeights.length) hypergeometricWeights = new Float64Array(2 * (to - from + 1));
+  const weights = hypergeometricWeights;
+  const mode = Math.min(to, Math.max(from, Math.round(mean)));
+  weights[mode - from] = 1;
+  let total = 1;
+  for (let k = mode; k < to; k++) {
+    const next = (weights[k - from]! * odds * (successes - k) * (draws - k)) / ((k + 1) * (others - draws + k + 1));
+    weights[k + 1 - from] = next;
+    total += next;
+  }
+  for (let k = mode; k > from; k--) {
+    const previous = (weights[k - from]! * k * (others - draws + k)) / (odds * (successes - k + 1) * (draws - k + 1));
+    weights[k - 1 - from] = previous;
+    total += previous;
+  }
+  let target = uniformAt(key, index) * total;
+  for (let k = from; k < to; k++) {
+    target -= weights[k - from]!;
+    if (target < 0) return k;
+  }
+  return to;
 }
