@@ -31,8 +31,6 @@ const MAGIC = [0x56, 0x44, 0x44] as const; // "VDD"
 const CHUNK = 2048;
 /** Length of the first chunk of every addAll call (see the note above optimisticPositiveKeys). */
 const FIRST_CHUNK = 64;
-const CHUNK_VALUES = new Float64Array(CHUNK);
-const CHUNK_WORDS = new Uint32Array(CHUNK_VALUES.buffer);
 
 const bitsFloat = new Float64Array(1);
 const bitsWords = new Uint32Array(bitsFloat.buffer);
@@ -314,36 +312,60 @@ const kernel = /* @__PURE__ */ (() => {
   const highWord = HIGH_WORD;
   const inversePowers = INVERSE_POWERS;
   const minIndexable = MIN_INDEXABLE;
+  // The chunk being processed is copied here first (a memcpy for a Float64Array): the loops then read only arrays
+  // whose address and length are compiled in, with no per-value type and bounds bookkeeping for the caller's array.
+  const values = new Float64Array(CHUNK);
+  const words = new Uint32Array(values.buffer);
   const keys = new Int32Array(2 * CHUNK);
   const chunkStats = CHUNK_STATS;
   const signedStats = SIGNED_STATS;
   const keyRange = new Int32Array(2);
 
   return {
+    /** Copies source[from..to) (at most CHUNK values) into the chunk buffer. */
+    load(source: Float64Array, from: number, to: number): void {
+      values.set(source.subarray(from, to));
+    },
+
+    /** The same for any array-like of numbers (validated by the caller). */
+    loadArrayLike(source: ArrayLike<number>, from: number, to: number): void {
+      for (let i = from; i < to; i++) values[i - from] = source[i]!;
+    },
+
+    /** Index in the chunk buffer of its first NaN or ±Infinity among the first `count` values, or -1. */
+    firstNonFinite(count: number): number {
+      for (let i = 0; i < count; i++) {
+        const v = values[i]!;
+        if (v - v !== 0) return i;
+      }
+      return -1;
+    },
+
     /**
-     * Keys of source[from..to) as if every value were positive, into keys[0..), plus the running sum (started from
-     * `sum`, value by value, so it equals a sequence of add() calls) and the chunk's min and max, into CHUNK_STATS.
+     * Keys of the first `count` (>= 1) values of the chunk buffer as if every value were positive, into keys[0..),
+     * plus the running sum (started from `sum`, value by value, so it equals a sequence of add() calls) and the
+     * chunk's min and max, into CHUNK_STATS.
      */
-    optimisticPositiveKeys(source: Float64Array, words: Uint32Array, from: number, to: number, multiplier: number, sum: number): void {
-      let min = source[from]!;
+    optimisticPositiveKeys(count: number, multiplier: number, sum: number): void {
+      let min = values[0]!;
       let max = min;
-      for (let i = from; i < to; i++) {
-        const v = source[i]!;
+      for (let i = 0; i < count; i++) {
+        const v = values[i]!;
         sum += v;
         if (v < min) min = v;
         if (v > max) max = v;
         // approximateLog2 inlined (same arithmetic, so add() and addAll() pick the same buckets).
         const biasedExponent = (words[2 * i + highWord]! >>> 20) & 0x7ff;
         const s = v * inversePowers[biasedExponent]! - 1;
-        keys[i - from] = Math.ceil((biasedExponent - 1023 + ((a * s + b) * s + c) * s) * multiplier);
+        keys[i] = Math.ceil((biasedExponent - 1023 + ((a * s + b) * s + c) * s) * multiplier);
       }
       chunkStats[0] = sum;
       chunkStats[1] = min;
       chunkStats[2] = max;
     },
 
-    /** For a chunk holding zeros or negative values: keys per sign (at POSITIVE_KEYS, NEGATIVE_KEYS), into SIGNED_STATS. */
-    signedKeys(source: Float64Array, words: Uint32Array, from: number, to: number, multiplier: number): void {
+    /** For a chunk buffer holding zeros or negative values: keys per sign (at POSITIVE_KEYS, NEGATIVE_KEYS), into SIGNED_STATS. */
+    signedKeys(count: number, multiplier: number): void {
       let positiveCount = 0;
       let negativeCount = 0;
       let zeros = 0;
@@ -351,8 +373,8 @@ const kernel = /* @__PURE__ */ (() => {
       let positiveHigh = -0x7fffffff;
       let negativeLow = 0x7fffffff;
       let negativeHigh = -0x7fffffff;
-      for (let i = from; i < to; i++) {
-        const v = source[i]!;
+      for (let i = 0; i < count; i++) {
+        const v = values[i]!;
         const magnitude = v < 0 ? -v : v;
         if (magnitude > minIndexable) {
           const biasedExponent = (words[2 * i + highWord]! >>> 20) & 0x7ff;
@@ -426,15 +448,6 @@ function allFinite(values: Float64Array): boolean {
   }
   for (; i < length; i++) a += values[i]! * 0;
   return a + b + c + d === 0;
-}
-
-/** Index of the first NaN or ±Infinity in values[from..to), or -1. */
-function firstNonFinite(values: Float64Array, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
-    const v = values[i]!;
-    if (v - v !== 0) return i;
-  }
-  return -1;
 }
 
 function assertAddableValues(values: ArrayLike<number>): void {
@@ -581,36 +594,30 @@ export class DDSketch {
       else assertAddableValues(values);
     }
     const multiplier = this.multiplier;
-    // Exponents are read from the IEEE-754 high words: straight from a Float64Array's own buffer, or from a scratch
-    // copy of each chunk for other inputs. Keys are computed for a whole chunk first and counted afterwards: counting
-    // in the same loop makes every increment wait on the long key computation of the previous value (and on a
-    // mispredicted memory dependence when both hit the same bucket), which costs several times more.
-    const source: Float64Array = direct ? values : CHUNK_VALUES;
-    const words: Uint32Array = direct ? new Uint32Array(values.buffer, values.byteOffset, length * 2) : CHUNK_WORDS;
+    // Keys are computed for a whole chunk first and counted afterwards (see the kernel notes).
     let zeros = 0;
     let sum = this.sumOfValues;
     let min = this.minValue;
     let max = this.maxValue;
     for (let start = 0, end = 0; start < length; start = end) {
       end = Math.min(length, start + (start === 0 ? FIRST_CHUNK : CHUNK));
-      const base = direct ? 0 : start;
-      if (!direct) for (let i = start; i < end; i++) CHUNK_VALUES[i - start] = values[i]!;
-      const from = start - base;
-      const to = end - base;
+      const count = end - start;
+      if (direct) kernel.load(values, start, end);
+      else kernel.loadArrayLike(values, start, end);
       // Optimistic pass: treat every value as positive (the common case for latencies and sizes). Keys of other
       // values are garbage and the chunk is redone below when the chunk minimum says there were any.
       const sumBefore = sum;
-      kernel.optimisticPositiveKeys(source, words, from, to, multiplier, sumBefore);
+      kernel.optimisticPositiveKeys(count, multiplier, sumBefore);
       sum = CHUNK_STATS[0]!;
       // A finite sum after a finite sum means every value of the chunk was finite (NaN and ±Infinity stick).
       if (direct && !(sum - sum === 0 && sumBefore - sumBefore === 0)) {
-        const bad = firstNonFinite(source, from, to);
+        const bad = kernel.firstNonFinite(count);
         if (bad >= 0) {
           if (undo) {
             this.positive.restore(undo[0]);
             this.negative.restore(undo[1]);
           }
-          throw new ValidationError(`values[${bad}]`, 'a finite number', source[bad]);
+          throw new ValidationError(`values[${start + bad}]`, 'a finite number', values[start + bad]);
         }
       }
       const chunkMin = CHUNK_STATS[1]!;
@@ -621,10 +628,10 @@ export class DDSketch {
         // Keys are monotone in the value; ±1 absorbs any rounding wobble of the polynomial at a bucket edge.
         const low = Math.ceil(approximateLog2(chunkMin) * multiplier) - 1;
         const high = Math.ceil(approximateLog2(chunkMax) * multiplier) + 1;
-        this.positive.addKeys(POSITIVE_KEYS, to - from, low, high);
+        this.positive.addKeys(POSITIVE_KEYS, count, low, high);
         continue;
       }
-      kernel.signedKeys(source, words, from, to, multiplier);
+      kernel.signedKeys(count, multiplier);
       const stats = SIGNED_STATS;
       zeros += stats[ZERO_COUNT]!;
       if (stats[POSITIVE_COUNT]! > 0) this.positive.addKeys(POSITIVE_KEYS, stats[POSITIVE_COUNT]!, stats[POSITIVE_LOW]!, stats[POSITIVE_HIGH]!);
