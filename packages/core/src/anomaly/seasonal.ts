@@ -56,8 +56,9 @@ const MAX_BRIDGED_STEPS = 100_000;
  * warm-up buffer and one season.
  *
  * Robust updates: errors beyond `huber`·σ are clipped before they reach the model, so a spike does not bend the
- * forecast (a level shift is still absorbed, over a few points). Time gaps longer than 1.5 steps (the step is the
- * median interval of the warm-up) advance the model along its forecast, so the season stays aligned.
+ * forecast (a level shift is still absorbed, over a few points). Time gaps advance the model along its forecast
+ * (one step per missing slot; the step is the mean non-gap interval of the warm-up), so the season stays aligned;
+ * jitter within half a step is not a gap.
  *
  * @example
  * const d = new SeasonalDetector({ period: 24 });
