@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { decomposeSpendChange, detectSpendAnomalies, forecastBudget, spendSeries, whatIf } from './budget';
 import { createPriceCatalogue } from './catalogue';
 import { priceUsageTable } from './pricing';
-import { normalQuantile, seededRandom } from './stats';
+import { seededRandom } from './stats';
+import { normalQuantile } from '../stats';
 import { createUsageTable } from './table';
 import type { UsageRecord } from './usage';
 

@@ -5,7 +5,8 @@ import type { PriceCatalogue } from './catalogue';
 import type { ModelRef } from './model-switch';
 import { priceUsageTable } from './pricing';
 import type { PricedUsage } from './pricing';
-import { fitLine, studentTCdf, studentTQuantile } from './stats';
+import { linearRegression } from '../stats';
+import { studentTCdf, studentTQuantile } from './stats';
 import type { DictionaryColumn, UsageTable } from './table';
 import { canonicalProvider } from './usage';
 
@@ -119,7 +120,10 @@ export function forecastBudget(series: Series, options: BudgetOptions): BudgetFo
   if (!Number.isFinite(values[0]!)) throw new ValidationError('series.values[0]', 'a finite spend', values[0]);
   const x = new Float64Array(n);
   for (let k = 0; k < n; k++) x[k] = k;
-  const fit = fitLine(x, values);
+  const line = linearRegression(x, values);
+  let sxx = 0;
+  for (let k = 0; k < n; k++) sxx += (k - line.meanX) ** 2;
+  const fit = { intercept: line.intercept, slope: line.slope, meanX: line.meanX, sxx, residualStandardDeviation: line.residualStandardError };
   let spentSoFar = 0;
   for (let k = 0; k < n; k++) if (timestamps[k]! >= period.start && timestamps[k]! < period.end) spentSoFar += values[k]!;
   const future: number[] = [];

@@ -33,8 +33,6 @@ export {
   holmAdjust,
   newcombeInterval,
   newcombeNonInferiorityPValue,
-  normalCdf,
-  normalQuantile,
   pairedBootstrapMeanDifference,
   seededRandom,
   studentTCdf,

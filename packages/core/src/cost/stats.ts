@@ -1,109 +1,11 @@
 import { ValidationError } from '../errors';
+import { logGamma, normalCdf, normalQuantile } from '../stats';
 
 /**
- * The few statistics the cost engine needs: normal and Student-t distributions, Wilson and Newcombe intervals,
- * a seeded PRNG, bootstrap helpers, Holm's step-down correction and an ordinary least-squares trend with
- * prediction intervals. Kept here until the shared `stats/` layer lands; they belong there (see docs/cost.md).
+ * The statistics the cost engine needs beyond the shared `stats/` layer (whose normal distribution and log-gamma it
+ * uses): the Student-t distribution, Wilson and Newcombe intervals, a seeded PRNG, bootstrap helpers and Holm's
+ * step-down correction. They are general and could move down to `stats/` (see docs/cost.md).
  */
-
-/** Standard normal cumulative distribution, |error| < 1e-14 (Cody-style erfc via a continued fraction / series). */
-export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x === Infinity) return 1;
-  if (x === -Infinity) return 0;
-  return 0.5 * erfc(-x / Math.SQRT2);
-}
-
-/** Complementary error function, relative error about 1e-15 over the real line. */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  let result: number;
-  if (z < 2) {
-    // erf by its Taylor series, then 1 - erf.
-    let term = z;
-    let sum = z;
-    const z2 = z * z;
-    for (let n = 1; n < 200; n++) {
-      term *= -z2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    result = 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  } else {
-    // Continued fraction (Lentz) for erfc, converges fast for z >= 2.
-    const tiny = 1e-300;
-    let f = z;
-    let c = z;
-    let d = 0;
-    for (let n = 1; n < 500; n++) {
-      const a = n / 2;
-      d = z + a * d;
-      d = d === 0 ? tiny : d;
-      c = z + a / c;
-      c = c === 0 ? tiny : c;
-      d = 1 / d;
-      const delta = c * d;
-      f *= delta;
-      if (Math.abs(delta - 1) < 1e-16) break;
-    }
-    result = Math.exp(-z * z) / (f * Math.sqrt(Math.PI));
-  }
-  return x >= 0 ? result : 2 - result;
-}
-
-/**
- * Inverse of the standard normal CDF (Wichura's AS 241, PPND16: about 1e-16 relative accuracy).
- *
- * @example
- * normalQuantile(0.975); // 1.959963984540054
- */
-export function normalQuantile(p: number): number {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValidationError('p', 'a probability in [0, 1]', p);
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r = 0.180625 - q * q;
-    return (
-      (q *
-        (((((((2509.0809287301227 * r + 33430.57558358813) * r + 67265.7709270087) * r + 45921.95393154987) * r +
-          13731.69376550946) * r + 1971.5909503065513) * r + 133.14166789178438) * r + 3.3871328727963665)) /
-      (((((((5226.495278852546 * r + 28729.085735721943) * r + 39307.89580009271) * r + 21213.794301586597) * r +
-        5394.196021424751) * r + 687.1870074920579) * r + 42.31333070160091) * r + 1)
-    );
-  }
-  let r = q < 0 ? p : 1 - p;
-  r = Math.sqrt(-Math.log(r));
-  let value: number;
-  if (r <= 5) {
-    r -= 1.6;
-    value =
-      (((((((0.0007745450142783414 * r + 0.022723844989269184) * r + 0.2417807251774506) * r + 1.2704582524523684) * r +
-        3.6478483247632045) * r + 5.769497221460691) * r + 4.630337846156546) * r + 1.4234371107496835) /
-      (((((((1.0507500716444169e-09 * r + 0.0005475938084995345) * r + 0.015198666563616457) * r + 0.14810397642748008) * r +
-        0.6897673349851) * r + 1.6763848301838038) * r + 2.053191626637759) * r + 1);
-  } else {
-    r -= 5;
-    value =
-      (((((((2.0103343992922881e-07 * r + 2.7115555687434876e-05) * r + 0.0012426609473880784) * r + 0.026532189526576124) * r +
-        0.29656057182850487) * r + 1.7848265399172913) * r + 5.463784911164114) * r + 6.657904643501103) /
-      (((((((2.0442631033899397e-15 * r + 1.421511758316446e-07) * r + 1.8463183175100548e-05) * r + 0.0007868691311456133) * r +
-        0.014875361290850615) * r + 0.1369298809227358) * r + 0.599832206555888) * r + 1);
-  }
-  return q < 0 ? -value : value;
-}
-
-function logGamma(x: number): number {
-  // Lanczos approximation (g = 7, n = 9), about 1e-15 relative accuracy for x > 0.
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const y = x - 1;
-  let a = c[0]!;
-  const t = y + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (y + i);
-  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** Regularised incomplete beta I_x(a, b) by Lentz's continued fraction. */
 function incompleteBeta(x: number, a: number, b: number): number {
@@ -419,45 +321,4 @@ export function holmAdjust(pValues: readonly number[]): number[] {
     adjusted[index] = running;
   }
   return adjusted;
-}
-
-/** An ordinary least-squares line y = intercept + slope * x, with what prediction intervals need. */
-export interface LinearFit {
-  readonly intercept: number;
-  readonly slope: number;
-  /** Residual standard deviation (n - 2 degrees of freedom); 0 when n <= 2. */
-  readonly residualStandardDeviation: number;
-  readonly n: number;
-  readonly meanX: number;
-  /** Σ (x - meanX)². */
-  readonly sxx: number;
-}
-
-/** Least-squares fit of y on x. Needs at least one point; with one point (or all x equal) the slope is 0. */
-export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
-  const n = x.length;
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < n; i++) {
-    sx += x[i]!;
-    sy += y[i]!;
-  }
-  const meanX = sx / n;
-  const meanY = sy / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - meanX;
-    sxx += dx * dx;
-    sxy += dx * (y[i]! - meanY);
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const intercept = meanY - slope * meanX;
-  let sse = 0;
-  for (let i = 0; i < n; i++) {
-    const r = y[i]! - (intercept + slope * x[i]!);
-    sse += r * r;
-  }
-  const residualStandardDeviation = n > 2 ? Math.sqrt(sse / (n - 2)) : 0;
-  return { intercept, slope, residualStandardDeviation, n, meanX, sxx };
 }
