@@ -4,3 +4,4 @@ export * from './series';
 export * from './percentile';
 export * from './windows';
 export * from './slo';
+export * from './traces';
