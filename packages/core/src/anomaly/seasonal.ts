@@ -214,12 +214,19 @@ export class SeasonalDetector extends BaseDetector {
     const detected = this.fixedPeriod ?? detectPeriod(values, { maxPeriod: Math.min(this.maxPeriod, Math.floor(values.length / 3)) }).period;
     // The autocorrelation peak of a noisy season can sit a point or two off; the lags around it compete on fit.
     const candidates = this.fixedPeriod !== undefined || detected < 2 ? [detected] : [detected - 2, detected - 1, detected, detected + 1, detected + 2].filter((p) => p >= 2 && 2 * p <= values.length);
-    let best: ReturnType<typeof fitHoltWinters> | null = null;
-    for (const period of candidates) {
-      const fit = this.fitPeriod(values, period);
-      if (best === null || fit.residualStandardDeviation < best.residualStandardDeviation) best = fit;
+    // Screen the candidates with one fixed, middling parameter set (one pass each), then fit the winner fully.
+    let period = candidates[0] as number;
+    if (candidates.length > 1) {
+      let bestError = Infinity;
+      for (const candidate of candidates) {
+        const error = fitHoltWinters(values, { period: candidate, seasonality: 'additive', alpha: 0.2, beta: 0.01, gamma: 0.2 }).residualStandardDeviation;
+        if (error < bestError) {
+          bestError = error;
+          period = candidate;
+        }
+      }
     }
-    this.install(best as NonNullable<typeof best>);
+    this.install(this.fitPeriod(values, period));
   }
 
   private fitPeriod(values: number[], period: number): ReturnType<typeof fitHoltWinters> {
