@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a bench prints its tables */
 // Anomaly detectors judged the NAB way on the seeded labelled corpus, and their throughput, against a peer: the
 // windowed Gaussian detector of the Numenta Anomaly Benchmark (published NAB standard score 39.7), reimplemented
 // here with NAB's semantics (a 1,000-point sliding window, score = P(X > x) under the window's normal fit with z
