@@ -320,6 +320,22 @@ async function main() {
       await waitForCharts(page);
     });
 
+    await check('SLO tab: SLOs with budget meters, the burning checkout SLO flagged, no axe violations', async () => {
+      await page.getByRole('tab', { name: 'SLOs' }).click();
+      await page.waitForSelector('[role="tabpanel"] [role="meter"]', { timeout: 30_000 });
+      const text = (await page.getByRole('tabpanel').textContent()) ?? '';
+      assert(/checkout/i.test(text), 'the SLO tab does not list the checkout SLO');
+      assert(/at risk|breached/i.test(text), 'no SLO is shown as at risk or breached, although checkout has a scripted outage');
+      const meters = await page.$$eval('[role="tabpanel"] [role="meter"]', (elements) => elements.map((element) => element.getAttribute('aria-valuenow')));
+      assert(meters.length > 0 && meters.every((value) => value !== null && Number.isFinite(Number(value))), `budget meters have no numeric value: ${JSON.stringify(meters)}`);
+      const violations = await runAxe(page);
+      assert(violations.length === 0, `\n      ${violations.join('\n      ')}`);
+      await page.screenshot({ path: join(shotsDir, 'slos-light.png'), fullPage: true });
+      await page.getByRole('tab', { name: 'Overview' }).click();
+      await waitForKpis(page);
+      await waitForCharts(page);
+    });
+
     const themes = [
       { id: 'light', label: 'Light theme' },
       { id: 'dark', label: 'Dark theme' },

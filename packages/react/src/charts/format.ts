@@ -1,7 +1,7 @@
 /** Formatting shared by the axes, tooltip and summary. Pure. */
 
 const compact = /* @__PURE__ */ new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
-const grouped = /* @__PURE__ */ new Intl.NumberFormat('en-US');
+const grouped = /* @__PURE__ */ new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /**
  * A value with at most 3 significant digits and SI-like suffixes above 10,000 (12.3k, 4.5M).
@@ -25,7 +25,7 @@ export function withUnit(text: string, unit: string | undefined): string {
   return unit === '%' ? `${text}%` : `${text} ${unit}`;
 }
 
-/** An integer with thousands separators: 1000000 → "1,000,000". */
+/** A count rounded to a whole number, with thousands separators: 1000000 → "1,000,000", 34514.7 → "34,515". */
 export function formatCount(count: number): string {
   return grouped.format(count);
 }

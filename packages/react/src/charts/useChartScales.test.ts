@@ -45,6 +45,8 @@ describe('format', () => {
   });
   it('formats counts and times', () => {
     expect(formatCount(1_000_000)).toBe('1,000,000');
+    // Event counts derived from extrapolated counter increases are fractional; they display as whole events.
+    expect(formatCount(34_514.737)).toBe('34,515');
     expect(formatChartTime(Date.UTC(2024, 0, 2, 3, 4, 5), 'utc')).toBe('Jan 2, 2024, 03:04:05');
   });
 });

@@ -5,6 +5,7 @@ import { classNames } from '../utils/class-names';
 import { StatusIcon } from '../status/StatusIcon';
 import { Sparkline } from '../cards/Sparkline';
 import { formatShare } from './format';
+import { formatCount } from '../charts/format';
 import { complianceCsv } from './model';
 import { EmptyBody, ErrorBody, LoadingBody, buttonStyle, hasError, headingStyle, mutedStyle, panelStyle, tableStyle, tdStyle, thStyle } from './parts';
 
@@ -180,7 +181,7 @@ function ComplianceReportViewInner(props: ComplianceReportViewProps & { readonly
                     <MetBadge met={p.met} />
                   </td>
                   <td style={{ ...tdStyle, textAlign: 'end', color: p.budgetConsumed > 1 ? 'var(--vigil-critical)' : undefined }}>{p.total > 0 ? formatShare(p.budgetConsumed, 0) : '—'}</td>
-                  <td style={{ ...tdStyle, textAlign: 'end' }}>{p.total.toLocaleString('en-US')}</td>
+                  <td style={{ ...tdStyle, textAlign: 'end' }}>{formatCount(p.total)}</td>
                 </tr>
               ))}
             </tbody>
