@@ -165,20 +165,27 @@ class BucketStore {
   }
 
   /**
-   * Counts the kernel's keys at [start, start + count) once each. [low, high] must contain every key; when that range
-   * is not already inside the store's, the exact key range is measured first so the store never grows (or
-   * collapses) more than needed.
+   * Counts the kernel's keys at [start, start + count) once each. [low, high] is an estimate of their range (at most
+   * one off); when it is not inside the store's range, keys are counted while they fit and the first one that does
+   * not makes the store measure the exact range of the rest and grow (or collapse) exactly as much as needed.
    */
   addKeys(start: number, count: number, low: number, high: number): void {
-    if (low < this.minKey || high > this.maxKey) {
-      const range = kernel.keyRange(start, count);
-      low = range[0]!;
-      high = range[1]!;
-      this.extend(low, high);
+    let done = 0;
+    if (low >= this.minKey && high <= this.maxKey) {
+      kernel.countKeys(this.counts, this.offset, start, count);
+      done = count;
+    } else if (this.total > 0) {
+      done = kernel.countKeysWhileInside(this.counts, this.offset, start, count, this.minKey, this.maxKey);
     }
-    const { counts, offset, minKey, maxKey } = this;
-    if (low >= minKey && high <= maxKey) kernel.countKeys(counts, offset, start, count);
-    else kernel.countClampedKeys(counts, offset, start, count, minKey, maxKey);
+    if (done < count) {
+      const range = kernel.keyRange(start + done, count - done);
+      const exactLow = range[0]!;
+      const exactHigh = range[1]!;
+      this.extend(exactLow, exactHigh);
+      const { counts, offset, minKey, maxKey } = this;
+      if (exactLow >= minKey && exactHigh <= maxKey) kernel.countKeys(counts, offset, start + done, count - done);
+      else kernel.countClampedKeys(counts, offset, start + done, count - done, minKey, maxKey);
+    }
     this.total += count;
   }
 
@@ -421,7 +428,21 @@ const kernel = /* @__PURE__ */ (() => {
       for (let j = start; j < start + count; j++) counts[keys[j]! - offset]!++;
     },
 
-    /** The same, clamping each key into [minKey, maxKey] first (a store that collapses). */
+    /**
+     * The same while keys are inside [minKey, maxKey]: stops before the first one that is not and returns how many
+     * were counted.
+     */
+    countKeysWhileInside(counts: Float64Array, offset: number, start: number, count: number, minKey: number, maxKey: number): number {
+      const end = start + count;
+      for (let j = start; j < end; j++) {
+        const key = keys[j]!;
+        if (key < minKey || key > maxKey) return j - start;
+        counts[key - offset]!++;
+      }
+      return count;
+    },
+
+    /** Counts like countKeys, clamping each key into [minKey, maxKey] first (a store that collapses). */
     countClampedKeys(counts: Float64Array, offset: number, start: number, count: number, minKey: number, maxKey: number): void {
       for (let j = start; j < start + count; j++) {
         const key = keys[j]!;
