@@ -9,7 +9,7 @@ import type { AnomalyExplanation, DetectorSnapshot } from './types';
 export interface EnsembleOptions {
   /** Options of the seasonal (Holt-Winters) member, whose forecast is the ensemble's expected value. */
   readonly seasonal?: SeasonalOptions;
-  /** Options of the CUSUM member, which watches the seasonal member's standardised errors. */
+  /** Options of the CUSUM member, which watches the seasonal member's standardised errors (defaults here: drift 1, minPoints 10, baselineAlpha 0.02). */
   readonly cusum?: CusumOptions;
   /** The variance member flags when the recent RMS of standardised errors reaches this. Default 2.5. */
   readonly varianceThreshold?: number;
@@ -22,7 +22,7 @@ export interface EnsembleOptions {
   /**
    * Repeat suppression, in points: the combined severity is reduced by the largest severity already seen, decayed
    * with this time constant, so a level shift or a burst gives one high score at its start rather than many.
-   * 0 turns it off. Default 200.
+   * 0 turns it off. Default 400.
    */
   readonly suppression?: number;
   /**
@@ -86,12 +86,12 @@ export class EnsembleDetector extends BaseDetector {
     const o = optionsRecord(options);
     this.threshold = numberOption(o.threshold, 'options.threshold', 0.8, 0, 1, true);
     this.historyAlpha = numberOption(o.historyAlpha, 'options.historyAlpha', 0.005, 0, 1, true);
-    this.suppression = numberOption(o.suppression, 'options.suppression', 200, 0, 1e9);
+    this.suppression = numberOption(o.suppression, 'options.suppression', 400, 0, 1e9);
     this.varianceThreshold = numberOption(o.varianceThreshold, 'options.varianceThreshold', 2.5, 1, 1e6, true);
     this.varianceAlpha = numberOption(o.varianceAlpha, 'options.varianceAlpha', 0.1, 0, 1, true);
     this.tailRate = numberOption(o.tailRate, 'options.tailRate', 0.1, 0, 10);
     const member = (key: string): Record<string, unknown> => (o[key] === undefined ? {} : asRecord(o[key], `options.${key}`));
-    this.memberOptions = { seasonal: member('seasonal'), cusum: { minPoints: 10, baselineAlpha: 0.02, ...member('cusum') } };
+    this.memberOptions = { seasonal: member('seasonal'), cusum: { minPoints: 10, baselineAlpha: 0.02, drift: 1, ...member('cusum') } };
     this.seasonal = new SeasonalDetector(this.memberOptions.seasonal);
     this.cusum = new CusumDetector(this.memberOptions.cusum);
   }
