@@ -182,7 +182,9 @@ describe('DDSketch merge', () => {
       ),
       { numRuns: 300 },
     );
-  });
+    // Keys of doubles up to 1e±300 span tens of thousands of buckets: each run walks them a few times, which takes
+    // seconds on a busy machine.
+  }, 30_000);
 
   it('keeps the upper quantiles within α when merging sketches that collapse', () => {
     const random = seeded(21);
@@ -314,6 +316,102 @@ describe('DDSketch serialisation', () => {
     sketch.addAll([1.5e308, 1.5e308]);
     expect(sketch.sum).toBe(Infinity);
     expect(DDSketch.fromJSON(JSON.parse(JSON.stringify(sketch))).sum).toBe(Infinity);
+  });
+});
+
+describe('DDSketch addAll fast path (chunked, validated per chunk)', () => {
+  const mixed = (random: () => number) => (random() < 0.1 ? 0 : (random() < 0.3 ? -1 : 1) * Math.exp(gaussian(random) * 2));
+
+  it('matches value-by-value add() exactly across chunk boundaries, signs, zeros and offset views (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9000 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 1, max: 1 << 30 }),
+        fc.constantFrom(40, 300, 2048),
+        (length, viewOffset, seed, maxBuckets) => {
+          const random = seeded(seed);
+          const backing = Float64Array.from({ length: length + viewOffset }, () => mixed(random));
+          const values = backing.subarray(viewOffset);
+          const bulk = new DDSketch({ maxBuckets });
+          bulk.add(1.5); // a store that already holds something
+          bulk.addAll(values);
+          const single = new DDSketch({ maxBuckets });
+          single.add(1.5);
+          for (const v of values) single.add(v);
+          // toJSON holds the buckets of both signs, the zero count, the count, min, max and the sum (compared exactly:
+          // addAll sums value by value, like add()).
+          expect(bulk.toJSON()).toEqual(single.toJSON());
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('matches add() when keys outgrow maxBuckets within one call (collapsing mid-chunk)', () => {
+    const random = seeded(99);
+    const values = Float64Array.from({ length: 20_000 }, (_, i) => Math.exp((random() - 0.5) * 40 + i / 400));
+    const bulk = new DDSketch({ maxBuckets: 64 });
+    bulk.addAll(values);
+    const single = new DDSketch({ maxBuckets: 64 });
+    for (const v of values) single.add(v);
+    expect(bulk.toJSON()).toEqual(single.toJSON());
+  });
+
+  it('rejects NaN or ±Infinity in a late chunk of a large input and leaves the sketch unchanged (saved-state path)', () => {
+    const random = seeded(4);
+    const sketch = new DDSketch();
+    sketch.addAll(Float64Array.from({ length: 1000 }, () => mixed(random)));
+    const before = sketch.toJSON();
+    for (const [index, bad] of [
+      [70_000, NaN],
+      [99_999, Infinity],
+      [64, -Infinity],
+      [3, NaN],
+    ] as const) {
+      const values = Float64Array.from({ length: 100_000 }, () => mixed(random));
+      values[index] = bad;
+      let error: unknown;
+      try {
+        sketch.addAll(values);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).path).toBe(`values[${index}]`);
+      expect(sketch.toJSON()).toEqual(before);
+    }
+    // Still usable, and still equal to a sketch that never saw the rejected inputs.
+    sketch.add(2);
+    expect(sketch.count).toBe(1001);
+  });
+
+  it('rejects a non-finite value before adding anything when the stores are large next to the input (up-front path)', () => {
+    const sketch = new DDSketch({ maxBuckets: NO_COLLAPSE });
+    // Keys spanning a wide range make the stores' count arrays large, so saving them would cost more than checking.
+    sketch.addAll(Float64Array.from({ length: 4000 }, (_, i) => Math.exp(i / 5 - 400) * (i % 2 ? 1 : -1)));
+    const before = sketch.toJSON();
+    const values = Float64Array.from({ length: 3000 }, (_, i) => i + 1);
+    values[2999] = NaN;
+    expect(() => sketch.addAll(values)).toThrow(/values\[2999\]/);
+    expect(sketch.toJSON()).toEqual(before);
+  });
+
+  it('accepts finite values whose sum overflows, and still finds a NaN after the overflow', () => {
+    const huge = new Float64Array(5000).fill(1.5e308);
+    const sketch = new DDSketch();
+    sketch.addAll(huge);
+    expect(sketch.sum).toBe(Infinity);
+    expect(sketch.count).toBe(5000);
+    expect(sketch.quantile(0.5)).toBeCloseTo(1.5e308, -300);
+    const withNaN = huge.slice();
+    withNaN[4000] = NaN;
+    const before = sketch.toJSON();
+    expect(() => sketch.addAll(withNaN)).toThrow(/values\[4000\]/);
+    expect(sketch.toJSON()).toEqual(before);
+    const fresh = new DDSketch();
+    expect(() => fresh.addAll(withNaN)).toThrow(/values\[4000\]/);
+    expect(fresh.isEmpty).toBe(true);
   });
 });
 
