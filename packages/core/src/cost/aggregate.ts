@@ -241,32 +241,37 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
     if (window !== window && priceIndex[i]! >= 0) window = contextByPrice[priceIndex[i]!]!;
     const q = quality[i]!;
     const latency = latencyMs[i]!;
-    for (let slot = g; ; slot = total) {
-      acc.requests[slot]! += 1;
-      acc.successes[slot]! += success;
-      acc.uncached[slot]! += uncachedInputTokens[i]!;
-      acc.cacheRead[slot]! += cacheReadTokens[i]!;
-      acc.cacheWrite[slot]! += cacheWrite5mTokens[i]! + cacheWrite1hTokens[i]!;
-      acc.output[slot]! += out;
-      acc.reasoning[slot]! += reasoningTokens[i]!;
-      if (isPriced) {
-        acc.priced[slot]! += 1;
-        acc.pricedSuccesses[slot]! += success;
-        acc.spend[slot]! += c;
-        acc.pricedTokens[slot]! += input + out;
-      }
-      if (window === window) {
-        acc.utilisationSum[slot]! += input / window;
-        acc.utilisationCount[slot]! += 1;
-      }
-      if (q === q) {
-        acc.qualitySum[slot]! += q;
-        acc.qualityCount[slot]! += 1;
-      }
-      if (latency === latency) acc.latencyCount[slot]! += 1;
-      if (slot === total) break;
+    const slot = g;
+    acc.requests[slot]! += 1;
+    acc.successes[slot]! += success;
+    acc.uncached[slot]! += uncachedInputTokens[i]!;
+    acc.cacheRead[slot]! += cacheReadTokens[i]!;
+    acc.cacheWrite[slot]! += cacheWrite5mTokens[i]! + cacheWrite1hTokens[i]!;
+    acc.output[slot]! += out;
+    acc.reasoning[slot]! += reasoningTokens[i]!;
+    if (isPriced) {
+      acc.priced[slot]! += 1;
+      acc.pricedSuccesses[slot]! += success;
+      acc.spend[slot]! += c;
+      acc.pricedTokens[slot]! += input + out;
     }
+    if (window === window) {
+      acc.utilisationSum[slot]! += input / window;
+      acc.utilisationCount[slot]! += 1;
+    }
+    if (q === q) {
+      acc.qualitySum[slot]! += q;
+      acc.qualityCount[slot]! += 1;
+    }
+    if (latency === latency) acc.latencyCount[slot]! += 1;
   }
+  // The total is the sum of the groups.
+  for (const column of [acc.requests, acc.successes, acc.priced, acc.pricedSuccesses, acc.spend, acc.uncached, acc.cacheRead, acc.cacheWrite, acc.output, acc.reasoning, acc.pricedTokens, acc.utilisationSum, acc.utilisationCount, acc.qualitySum, acc.qualityCount]) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) sum += column[g]!;
+    column[total] = sum;
+  }
+  for (let g = 0; g < groups; g++) acc.latencyCount[total]! += acc.latencyCount[g]!;
 
   // Latencies gathered per group (counting sort), then exact quantiles per group.
   const offsets = new Int32Array(groups + 1);

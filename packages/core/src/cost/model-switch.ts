@@ -217,7 +217,12 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
         if (unpriced) {
           reasons.push(`${candidate.ref.provider} ${candidate.ref.model} has no price in the catalogue at these dates`);
         }
-        const ratio = bootstrapMeanRatio(outputTotals(fromRows), outputTotals(toRows), { resamples, seed: Math.floor(random() * 2 ** 31) });
+        // Point estimate of the output-length ratio first: the bootstrap runs only for candidates that may be cheaper.
+        const fromOutputs = outputTotals(fromRows);
+        const toOutputs = outputTotals(toRows);
+        const pointRatio = mean(toOutputs) / mean(fromOutputs);
+        const maybeCheaper = !unpriced && input + output * (Number.isFinite(pointRatio) ? pointRatio : 1) < currentSpend;
+        const ratio = maybeCheaper ? bootstrapMeanRatio(fromOutputs, toOutputs, { resamples, seed: Math.floor(random() * 2 ** 31) }) : { estimate: pointRatio, lower: pointRatio, upper: pointRatio };
         const outputRatio = Number.isFinite(ratio.estimate) ? ratio : { estimate: 1, lower: 1, upper: 1 };
         const repricedSpend = input + output * outputRatio.estimate;
         const repricedLow = input + output * outputRatio.lower;
@@ -237,9 +242,11 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
         let toPass = 0;
         for (let j = 0; j < toQuality.length; j++) if (toQuality[j]! >= passAt) toPass++;
         const pValue = fromQuality.length > 0 && toQuality.length > 0 ? newcombeNonInferiorityPValue(toPass, toQuality.length, fromPass, fromQuality.length, margin) : 1;
-        const latency = enough ? bootstrapQuantileRatio(subsample(fromLatency), subsample(toLatency), 0.95, { resamples, seed: Math.floor(random() * 2 ** 31), confidence: 1 - 2 * alpha }) : { estimate: NaN, lower: NaN, upper: NaN };
+        // The latency bootstrap only matters when the switch could still be recommended: cheaper, and the raw
+        // quality p-value below alpha (Holm never lowers a p-value).
+        const latency = enough && savingsOk && pValue < alpha ? bootstrapQuantileRatio(subsample(fromLatency), subsample(toLatency), 0.95, { resamples, seed: Math.floor(random() * 2 ** 31), confidence: 1 - 2 * alpha }) : { estimate: NaN, lower: NaN, upper: NaN };
         const latencyOk = enough && latency.upper <= latencyFactor;
-        if (enough && !latencyOk) reasons.push(`p95 latency may be ${latency.upper.toFixed(2)}× the current (upper bound), above the allowed ${latencyFactor}×`);
+        if (enough && savingsOk && pValue < alpha && !latencyOk) reasons.push(`p95 latency may be ${latency.upper.toFixed(2)}× the current (upper bound), above the allowed ${latencyFactor}×`);
         const savings = (currentSpend - repricedSpend) * perMonth;
         pending.push({
           evaluation: {
@@ -319,6 +326,12 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
   }));
   opportunities.sort((a, b) => b.monthlySavings.expected - a.monthlySavings.expected);
   return { opportunities, evaluations };
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (let j = 0; j < values.length; j++) sum += values[j]!;
+  return sum / values.length;
 }
 
 function round(x: number, digits: number): number {
