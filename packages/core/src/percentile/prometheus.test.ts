@@ -237,3 +237,53 @@ describe('histogramQuantile against a brute-force oracle', () => {
     );
   });
 });
+
+describe('sorted buckets (the no-sort fast path)', () => {
+  /** The slow path on purpose: the same buckets, reversed, with each split into two halves of one upper bound. */
+  const scrambled = (list: HistogramBucket[]) =>
+    list
+      .flatMap((b) => [
+        { upperBound: b.upperBound, count: b.count / 2 },
+        { upperBound: b.upperBound, count: b.count - b.count / 2 },
+      ])
+      .reverse();
+
+  it('gives what the sort-and-merge path gives, for quantiles and fractions (property)', () => {
+    const histogram = fc
+      .uniqueArray(fc.double({ min: -1e3, max: 1e3, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 30 })
+      .chain((bounds) => {
+        const sorted = [...bounds].sort((a, b) => a - b);
+        return fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: sorted.length + 1, maxLength: sorted.length + 1 }).map((counts) => {
+          // Not always monotone: the repair must happen in both paths.
+          return [...sorted, Infinity].map((upperBound, i) => ({ upperBound, count: counts[i]! * (i % 7 === 3 ? 0.5 : 1) + i }));
+        });
+      });
+    fc.assert(
+      fc.property(histogram, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: -1e3, max: 1e3, noNaN: true }), (list, q, bound) => {
+        expect(histogramQuantile(q, list)).toBe(histogramQuantile(q, scrambled(list)));
+        expect(histogramFraction(-Infinity, bound, list)).toBe(histogramFraction(-Infinity, bound, scrambled(list)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves no state behind between calls, and survives a getter that calls back in', () => {
+    const many = buckets([...Array.from({ length: 100 }, (_, i): [number, number] => [i + 1, i]), [Infinity, 100]]);
+    expect(histogramQuantile(0.5, many)).toBeCloseTo(51, 9);
+    expect(histogramQuantile(0.5, positive)).toBeCloseTo(0.15, 12);
+    const reentrant = positive.map((b, i) =>
+      i === 2
+        ? {
+            upperBound: b.upperBound,
+            get count() {
+              // Another histogram read from inside this one's buckets.
+              expect(histogramQuantile(0.5, many)).toBeCloseTo(51, 9);
+              return b.count;
+            },
+          }
+        : b,
+    );
+    expect(histogramQuantile(0.5, reentrant)).toBeCloseTo(0.15, 12);
+    expect(histogramFraction(-Infinity, 0.15, reentrant)).toBeCloseTo(60 / 120, 12);
+  });
+});

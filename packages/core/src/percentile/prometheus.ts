@@ -41,6 +41,48 @@ function validateBuckets(buckets: unknown, path = 'buckets'): asserts buckets is
   }
 }
 
+/** Reused columns for buckets that arrive sorted (the usual case): no allocation per call. */
+let scratchUpperBounds = new Float64Array(32);
+let scratchCounts = new Float64Array(32);
+/** True while the scratch columns are in use (a getter on a bucket could call back in). */
+let scratchBusy = false;
+
+/**
+ * The buckets as columns, sorted by upper bound, with equal upper bounds merged (their counts added), as Prometheus
+ * does. Buckets already in strictly ascending order (what `_bucket` series sorted by `le` give) are copied into
+ * reused scratch columns without sorting; `release` must be called once the columns are no longer read.
+ */
+function bucketColumns(buckets: ReadonlyArray<HistogramBucket>): Columns & { readonly scratch: boolean } {
+  const n = buckets.length;
+  if (!scratchBusy) {
+    scratchBusy = true;
+    if (scratchUpperBounds.length < n) {
+      scratchUpperBounds = new Float64Array(2 * n);
+      scratchCounts = new Float64Array(2 * n);
+    }
+    const upperBounds = scratchUpperBounds;
+    const counts = scratchCounts;
+    let ascending = true;
+    for (let i = 0; i < n; i++) {
+      const bucket = buckets[i]!;
+      const upperBound = bucket.upperBound;
+      if (i > 0 && !(upperBound > upperBounds[i - 1]!)) {
+        ascending = false;
+        break;
+      }
+      upperBounds[i] = upperBound;
+      counts[i] = bucket.count;
+    }
+    if (ascending) return { upperBounds: upperBounds.subarray(0, n), counts: counts.subarray(0, n), scratch: true };
+    scratchBusy = false;
+  }
+  return { ...sortAndCoalesce(buckets), scratch: false };
+}
+
+function release(columns: { readonly scratch: boolean }): void {
+  if (columns.scratch) scratchBusy = false;
+}
+
 /** Sorted by upper bound, with equal upper bounds merged (their counts added), as Prometheus does. */
 function sortAndCoalesce(buckets: ReadonlyArray<HistogramBucket>): Columns {
   const order = Array.from(buckets.keys()).sort((a, b) => buckets[a]!.upperBound - buckets[b]!.upperBound || a - b);
@@ -110,7 +152,16 @@ export function histogramQuantile(q: number, buckets: ReadonlyArray<HistogramBuc
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
   if (buckets.length === 0) return NaN;
-  const { upperBounds, counts } = sortAndCoalesce(buckets);
+  const columns = bucketColumns(buckets);
+  try {
+    return quantileOfColumns(q, columns.upperBounds, columns.counts);
+  } finally {
+    release(columns);
+  }
+}
+
+/** histogramQuantile over sorted, coalesced columns, q in [0, 1]; repairs `counts` in place. */
+function quantileOfColumns(q: number, upperBounds: Float64Array, counts: Float64Array): number {
   const n = upperBounds.length;
   if (upperBounds[n - 1] !== Infinity) return NaN;
   ensureMonotonic(counts);
@@ -164,7 +215,16 @@ export function histogramFraction(lower: number, upper: number, buckets: Readonl
   if (typeof upper !== 'number') throw new ValidationError('upper', 'a number', upper);
   validateBuckets(buckets);
   if (buckets.length === 0) return NaN;
-  const { upperBounds, counts } = sortAndCoalesce(buckets);
+  const columns = bucketColumns(buckets);
+  try {
+    return fractionOfColumns(lower, upper, columns.upperBounds, columns.counts);
+  } finally {
+    release(columns);
+  }
+}
+
+/** histogramFraction over sorted, coalesced columns. */
+function fractionOfColumns(lower: number, upper: number, upperBounds: Float64Array, counts: Float64Array): number {
   const n = upperBounds.length;
   if (upperBounds[n - 1] !== Infinity) return NaN;
   const total = counts[n - 1]!;
