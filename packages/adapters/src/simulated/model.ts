@@ -148,6 +148,62 @@ function slowNoise(key: number, t: number): number {
   return Math.max(-0.2, Math.min(0.2, value));
 }
 
+/**
+ * `expectedRps` at scrapes k0, k0 + 1, ... (times k × scrapeMs), into `out`, equal to it up to rounding (about
+ * 1e-13): the cosines advance by rotation, the noise knots' normals are drawn once per knot, and the weekend factor is
+ * computed per scrape only near midnight.
+ */
+export function fillExpectedRps(service: ResolvedService, noiseKey: number, k0: number, scrapeMs: number, out: Float64Array): void {
+  const n = out.length;
+  const t0 = k0 * scrapeMs;
+  const tEnd = (k0 + n - 1) * scrapeMs;
+  // Diurnal cosine: the angle grows by a fixed step per scrape.
+  const hour0 = (((t0 % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+  const angle0 = (2 * Math.PI * (hour0 - service.peakHourUtc)) / 24;
+  const step = (2 * Math.PI * scrapeMs) / DAY_MS;
+  const cosStep = Math.cos(step);
+  const sinStep = Math.sin(step);
+  let cos = Math.cos(angle0);
+  let sin = Math.sin(angle0);
+  // Weekend factor: constant unless the scrapes come within the ramp of a midnight.
+  const RAMP_HALF = 1.5 * HOUR_MS;
+  const midnight = Math.floor(t0 / DAY_MS) * DAY_MS;
+  const nearMidnight = tEnd - midnight > DAY_MS - RAMP_HALF || t0 - midnight < RAMP_HALF;
+  const constantWeekend = weekendFactorAt(service.weekendFactor, t0);
+  // Slow noise: per knot, the smoothing cosine also grows by a fixed step per scrape.
+  const noiseStep = (Math.PI * scrapeMs) / NOISE_KNOT_MS;
+  const noiseCosStep = Math.cos(noiseStep);
+  const noiseSinStep = Math.sin(noiseStep);
+  let knot = NaN;
+  let a = 0;
+  let b = 0;
+  let noiseCos = 1;
+  let noiseSin = 0;
+  for (let i = 0; i < n; i++) {
+    const t = (k0 + i) * scrapeMs;
+    const k = Math.floor(t / NOISE_KNOT_MS);
+    if (k !== knot) {
+      a = k === knot + 1 ? b : normalAt(noiseKey, k);
+      b = normalAt(noiseKey, k + 1);
+      knot = k;
+      const phase = (Math.PI * (t - k * NOISE_KNOT_MS)) / NOISE_KNOT_MS;
+      noiseCos = Math.cos(phase);
+      noiseSin = Math.sin(phase);
+    } else {
+      const c = noiseCos * noiseCosStep - noiseSin * noiseSinStep;
+      noiseSin = noiseSin * noiseCosStep + noiseCos * noiseSinStep;
+      noiseCos = c;
+    }
+    const value = NOISE_SD * (a + ((b - a) * (1 - noiseCos)) / 2);
+    const noise = value < -0.2 ? -0.2 : value > 0.2 ? 0.2 : value;
+    const weekend = nearMidnight ? weekendFactorAt(service.weekendFactor, t) : constantWeekend;
+    out[i] = service.baseRps * (1 + service.diurnalAmplitude * cos) * weekend * (1 + noise);
+    const c = cos * cosStep - sin * sinStep;
+    sin = sin * cosStep + cos * sinStep;
+    cos = c;
+  }
+}
+
 /** How strongly an incident acts at time t, in [0, 1]: ramps up and down over `INCIDENT_RAMP_MS`. */
 export function incidentStrength(incident: Incident, t: number): number {
   if (t < incident.start || t > incident.end) return 0;
@@ -237,6 +293,8 @@ export class ServiceModel {
   private readonly weights = new Float64Array(BUCKET_COUNT);
   private readonly tailWeights = new Float64Array(BUCKET_COUNT + 1);
   private readonly p = new Float64Array(RESPONSE_CODES.length);
+  private readonly mus = new Float64Array(BLOCK_SCRAPES);
+  private readonly rps = new Float64Array(BLOCK_SCRAPES);
 
   constructor(
     readonly service: ResolvedService,
@@ -292,7 +350,9 @@ export class ServiceModel {
     let deployIndex = 0;
     const requests = new Float64Array(n + 1);
     const errors = new Float64Array(n + 1);
-    const mus = new Float64Array(n);
+    const mus = this.mus;
+    const rps = this.rps;
+    fillExpectedRps(service, this.keys.noise, k0, scrapeMs, rps);
     let uniformLatency = true;
     const maxErrorRatio = 1 - service.notFoundRatio;
     const scrapeSeconds = scrapeMs / 1000;
@@ -317,7 +377,7 @@ export class ServiceModel {
         errorRatio = Math.max(errorRatio, service.errorRatio + (incident.errorRatio - service.errorRatio) * strength);
         latencyFactor *= 1 + (incident.latencyFactor - 1) * strength;
       }
-      const expected = expectedRps(service, this.keys.noise, t) * scrapeSeconds * restartFraction;
+      const expected = rps[i]! * scrapeSeconds * restartFraction;
       requests[i + 1] = requests[i]! + expected;
       errors[i + 1] = errors[i]! + expected * Math.min(errorRatio, maxErrorRatio);
       const mu = latencyFactor === 1 ? service.mu : service.mu + Math.log(latencyFactor);

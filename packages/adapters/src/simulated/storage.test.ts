@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { evaluate } from '../promql/evaluate';
 import { parsePromQL } from '../promql/parser';
 import type { SeriesStorage, StoredSeries } from '../promql/storage';
-import { BLOCK_SCRAPES, LATENCY_BUCKETS } from './model';
+import { BLOCK_SCRAPES, LATENCY_BUCKETS, expectedRps, fillExpectedRps, modelKeys } from './model';
 import { normalCdf } from './random';
 import { createSimulatedSource, type SimulatedSource } from './source';
 import { MAX_SCRAPE_CELLS } from './storage';
@@ -80,6 +80,24 @@ describe('rate and increase from counter windows', () => {
 });
 
 describe('hierarchical generation', () => {
+  it('computes a block of expected rates like expectedRps, scrape by scrape, across midnights and weekends (property)', () => {
+    const s = source(3);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: s.services.length - 1 }), fc.integer({ min: 0, max: 14 * 24 * 16 }), fc.constantFrom(1000, 15_000, 60_000, 225_000), (index, quarter, scrapeMs) => {
+        const service = s.services[index]!;
+        const key = modelKeys(3, service).noise;
+        const k0 = Math.floor((WEDNESDAY + quarter * 15 * MINUTE) / scrapeMs) - 17;
+        const out = new Float64Array(BLOCK_SCRAPES);
+        fillExpectedRps(service, key, k0, scrapeMs, out);
+        out.forEach((v, i) => {
+          const expected = expectedRps(service, key, (k0 + i) * scrapeMs);
+          expect(Math.abs(v - expected)).toBeLessThanOrEqual(1e-12 * expected);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('gives every scrape the same value whichever other scrapes are computed with it (property)', { timeout: 60_000 }, () => {
     const start = WEDNESDAY + 9 * HOUR;
     const dense = everyScrape(source(4), '{service=~"checkout|frontend"}', start - HOUR, start + 8 * HOUR);
