@@ -15,7 +15,11 @@ export interface EnsembleOptions {
   readonly varianceThreshold?: number;
   /** Weight of each point in the variance member's recent RMS. Default 0.1. */
   readonly varianceAlpha?: number;
-  /** Flag when the likelihood reaches this. Default 0.8 (a member at about four times its own threshold on a quiet series). */
+  /**
+   * Flag when the likelihood reaches this. Default 0.5: the combined severity exceeds its usual level on this series
+   * by a quarter of a member's threshold, about where the NAB standard profile's best threshold falls on the
+   * tuning corpus.
+   */
   readonly threshold?: number;
   /** Weight of each point in the long-run level of the combined severity. Default 0.005 (about 200 points). */
   readonly historyAlpha?: number;
@@ -31,6 +35,9 @@ export interface EnsembleOptions {
    */
   readonly tailRate?: number;
 }
+
+/** The excess severity at which the likelihood is 0.5. */
+const LIKELIHOOD_SCALE = 0.25;
 
 /** 99th percentile of |Z| for a standard normal Z. */
 const NORMAL_Q99 = 2.5758293035489;
@@ -53,8 +60,9 @@ const MEMBER_NAMES = ['seasonal forecast', 'CUSUM on forecast errors', 'error va
  * where q99 is a streaming estimate of the member's 99th-percentile score (2.58 for normal noise, more for heavy
  * tails). Normalisation: s is measured above its own long-run level on this series (EW mean, so a
  * series that is always a little surprising raises its own bar), repeats of a recent larger surprise are
- * suppressed (see `suppression`), and the result r ≥ 0 becomes the likelihood r / (1 + r), which is monotone,
- * never saturates in floating point, and is 0.5 when a member is about twice past its own threshold.
+ * suppressed (see `suppression`), and the result r ≥ 0 becomes the likelihood r / (0.25 + r), which is monotone,
+ * never saturates in floating point, and is 0.5 when the combined severity is a quarter of a member's threshold
+ * above its usual level.
  *
  * @example
  * const d = new EnsembleDetector();
@@ -84,7 +92,7 @@ export class EnsembleDetector extends BaseDetector {
   constructor(options: EnsembleOptions = {}) {
     super();
     const o = optionsRecord(options);
-    this.threshold = numberOption(o.threshold, 'options.threshold', 0.8, 0, 1, true);
+    this.threshold = numberOption(o.threshold, 'options.threshold', 0.5, 0, 1, true);
     this.historyAlpha = numberOption(o.historyAlpha, 'options.historyAlpha', 0.005, 0, 1, true);
     this.suppression = numberOption(o.suppression, 'options.suppression', 400, 0, 1e9);
     this.varianceThreshold = numberOption(o.varianceThreshold, 'options.varianceThreshold', 2.5, 1, 1e6, true);
@@ -143,7 +151,7 @@ export class EnsembleDetector extends BaseDetector {
     this.historyCount++;
     const w = this.historyCount * this.historyAlpha < 1 ? 1 / this.historyCount : this.historyAlpha;
     this.historyMean += w * (capped - this.historyMean);
-    const likelihood = r / (1 + r);
+    const likelihood = r / (LIKELIHOOD_SCALE + r);
     this.score = likelihood;
     this.isAnomaly = likelihood >= this.threshold;
   }
