@@ -2,7 +2,7 @@ import { ValidationError } from '../errors';
 import { windowBounds } from '../windows';
 import type { SLIEvents } from './events';
 import type { MaintenanceWindow, SLO } from './types';
-import { budgetUnits, type BudgetUnits } from './units';
+import { budgetUnits, BudgetUnits, validateAndSumWindows } from './units';
 
 /** An amount of error budget three ways; in each, `remaining = total - consumed` (negative once overspent). */
 export interface BudgetAmount {
@@ -197,6 +197,13 @@ function checkWindows(list: unknown, path: string): number[] {
   });
 }
 
+/** The last event timestamp (the default evaluation time), 0 with no events; validation comes later. */
+function lastTimestamp(events: SLIEvents): number {
+  const timestamps = events !== null && typeof events === 'object' ? events.timestamps : undefined;
+  if (!(timestamps instanceof Float64Array) || timestamps.length === 0) return 0;
+  return timestamps[timestamps.length - 1] as number;
+}
+
 /** Checks an evaluation time. @internal */
 export function checkTime(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValidationError(path, 'a finite epoch-millisecond time', value);
@@ -223,10 +230,20 @@ export function checkTime(value: unknown, path: string): number {
  */
 export function evaluateSLO(slo: SLO, events: SLIEvents, options: EvaluateOptions = {}): SLOStatus {
   if (options === null || typeof options !== 'object') throw new ValidationError('options', 'an options object', options);
-  // One instant: a few nested windows, summed directly (cheaper than building prefix sums).
-  const units = budgetUnits(slo, events, options.maintenance ?? [], true, false);
-  const at = options.at === undefined ? (events.timestamps.length > 0 ? (events.timestamps[events.timestamps.length - 1] as number) : 0) : checkTime(options.at, 'options.at');
+  const at = options.at === undefined ? lastTimestamp(events) : checkTime(options.at, 'options.at');
   const windows = options.burnRateWindows === undefined ? defaultBurnWindows(slo) : checkWindows(options.burnRateWindows, 'options.burnRateWindows');
+  const maintenance = options.maintenance ?? [];
+  if (slo.timeslice === null && slo.maintenance.length === 0 && Array.isArray(maintenance) && maintenance.length === 0) {
+    // Occurrences without maintenance: the units are the events, and every window ends at `at`. One backward pass
+    // validates the events and sums every window (the budget window, each burn-rate window, the projection window).
+    const froms = [windowBounds(slo.window, at).start, at - slo.projectionWindowMs, ...windows.map((w) => at - w)];
+    const sums = validateAndSumWindows(events, at, froms);
+    const units = new BudgetUnits(events.timestamps, events.good, events.total, [], false);
+    units.presum(at, froms, sums.good, sums.total);
+    return statusFromUnits(slo, units, at, windows);
+  }
+  // Timeslices or maintenance: build the units (validating first), then sum the few nested windows directly.
+  const units = budgetUnits(slo, events, maintenance, true, false);
   return statusFromUnits(slo, units, at, windows);
 }
 
