@@ -102,6 +102,8 @@ describe('counter-based randomness', () => {
       [40, 200, 30, 1],
       [12, 30, 25, 3],
       [12, 30, 25, 0.2],
+      // Just above the exact branch's limit (variance about 10.5): the rounded normal.
+      [100, 100, 60, 1],
       [3000, 5000, 4000, 1],
       [3000, 5000, 4000, 1.5],
     ] as const) {

@@ -135,7 +135,7 @@ let hypergeometricWeights = new Float64Array(256);
  * (Fisher's noncentral hypergeometric distribution; `odds = 1` is the ordinary hypergeometric). This is the count of
  * marked items in a group when every item joins the group independently and the group's size is known. Always within
  * [max(0, draws - others), min(successes, draws)], so sequential draws over disjoint kinds of items can always be
- * completed. Exact by inversion when the spread is small (standard deviation below about 5), a rounded normal with the
+ * completed. Exact by inversion when the spread is small (standard deviation below 3), a rounded normal with the
  * distribution's approximate mean and variance above.
  */
 export function hypergeometricAt(key: number, index: number, successes: number, others: number, draws: number, odds = 1): number {
@@ -150,13 +150,13 @@ export function hypergeometricAt(key: number, index: number, successes: number, 
   if (mean > high) mean = high;
   const inverse = 1 / mean + 1 / (successes - mean) + 1 / (draws - mean) + 1 / (others - draws + mean);
   const variance = Number.isFinite(inverse) && inverse > 0 ? 1 / inverse : 0;
-  if (variance >= 25) {
+  if (variance >= 9) {
     const value = Math.round(mean + Math.sqrt(variance) * normalAt(key, index));
     return value < low ? low : value > high ? high : value;
   }
   // Exact: relative probabilities around the mode, out to where they vanish, then inversion of one uniform.
-  const from = Math.max(low, Math.floor(mean - 12 * Math.sqrt(variance) - 4));
-  const to = Math.min(high, Math.ceil(mean + 12 * Math.sqrt(variance) + 4));
+  const from = Math.max(low, Math.floor(mean - 7 * Math.sqrt(variance) - 3));
+  const to = Math.min(high, Math.ceil(mean + 7 * Math.sqrt(variance) + 3));
   if (to - from + 1 > hypergeometricWeights.length) hypergeometricWeights = new Float64Array(2 * (to - from + 1));
   const weights = hypergeometricWeights;
   const mode = Math.min(to, Math.max(from, Math.round(mean)));
