@@ -5,7 +5,7 @@ const core = (name, importSpec, limit) => ({ name: `@vigil/core${name}`, path: `
 const peers = ['react', 'react-dom', 'react/jsx-runtime'];
 
 module.exports = [
-  core('', '*', '30 kB'),
+  core('', '*', '66 kB'),
   core('/percentile', '{ DDSketch }', '5.5 kB'),
   core('/percentile', '{ quantile, quantiles }', '2.5 kB'),
   core('/percentile', '{ histogramQuantile, nativeHistogramQuantile }', '3 kB'),
@@ -13,6 +13,11 @@ module.exports = [
   core('/series', '{ downsampleM4 }', '1.6 kB'),
   core('/slo', '*', '18 kB'),
   core('/source', '*', '0.1 kB'),
+  core('/traces', '*', '19 kB'),
+  core('/stats', '*', '7 kB'),
+  core('/anomaly', '*', '13 kB'),
+  core('/forecast', '*', '7 kB'),
+  core('/nab', '*', '4.5 kB'),
   { name: '@vigil/adapters/simulated', path: 'packages/adapters/dist/simulated/index.js', import: '{ createSimulatedSource }', limit: '22 kB' },
   { name: '@vigil/adapters/prometheus', path: 'packages/adapters/dist/prometheus/index.js', import: '{ createPrometheusSource }', limit: '9 kB' },
   { name: '@vigil/react (everything)', path: 'packages/react/dist/index.js', import: '*', ignore: peers, limit: '85 kB' },

@@ -5,3 +5,7 @@ export * from './percentile';
 export * from './windows';
 export * from './slo';
 export * from './traces';
+export * from './stats';
+export * from './anomaly';
+export * from './forecast';
+export * from './nab';
