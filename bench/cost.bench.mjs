@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a bench prints its tables */
 // Cost engine: pricing + aggregation of N usage records (default 1M) by model × feature × day with @vigil/core/cost's
 // columnar path, against a naive object-per-record implementation in the same run (Map of per-model rates, string
 // group keys, latency arrays sorted per group), and against one plain pass over the same typed columns (spend per

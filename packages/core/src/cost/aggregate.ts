@@ -174,13 +174,15 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
   let minBucket = Infinity;
   let maxBucket = -Infinity;
   const include = new Uint8Array(n);
+  const bucketOf = interval !== undefined ? new Float64Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     if (mask !== undefined && mask[i] === 0) continue;
     const t = timestamps[i]!;
     if (range !== undefined && !(t >= range.start && t < range.end)) continue;
     include[i] = 1;
-    if (interval !== undefined) {
-      const b = Math.floor((t - origin) / interval);
+    if (bucketOf !== undefined) {
+      const b = Math.floor((t - origin) / interval!);
+      bucketOf[i] = b;
       if (b < minBucket) minBucket = b;
       if (b > maxBucket) maxBucket = b;
     }
@@ -203,7 +205,7 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
     if (include[i] === 0) continue;
     let key = 0;
     for (let d = 0; d < dimensionCount; d++) key = key * radices[d]! + (codeArrays[d]![i]! + 1);
-    if (interval !== undefined) key = key * bucketCount + (Math.floor((timestamps[i]! - origin) / interval) - minBucket);
+    if (bucketOf !== undefined) key = key * bucketCount + (bucketOf[i]! - minBucket);
     let group: number;
     if (denseIndex !== undefined) {
       group = denseIndex[key]!;
