@@ -76,7 +76,8 @@ function bucketColumns(buckets: ReadonlyArray<HistogramBucket>): Columns & { rea
     if (ascending) return { upperBounds: upperBounds.subarray(0, n), counts: counts.subarray(0, n), scratch: true };
     scratchBusy = false;
   }
-  return { ...sortAndCoalesce(buckets), scratch: false };
+  const sorted = sortAndCoalesce(buckets);
+  return { upperBounds: sorted.upperBounds, counts: sorted.counts, scratch: false };
 }
 
 function release(columns: { readonly scratch: boolean }): void {
