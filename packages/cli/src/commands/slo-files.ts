@@ -203,6 +203,9 @@ export async function loadDefinitions(files: readonly string[], io: CliIo): Prom
       const { line, column } = doc.locate(rest);
       issues.push({ file: doc.file, line, column, path: joinPath(rest), message: `expected ${issue.expected}, received ${issue.received}` });
     }
+    // In reading order: by file as given, then by position.
+    const fileOrder = (name: string) => files.findIndex((f) => f === name || (f === '-' && name === 'stdin'));
+    issues.sort((a, b) => fileOrder(a.file) - fileOrder(b.file) || a.line - b.line || a.column - b.column);
     return { result: null, issues, origins, files: files.length, documents: documents.length };
   }
 }

@@ -96,6 +96,9 @@ describe('vigil slo validate', () => {
     expect(err).toContain(`${path('bad.yaml')}:${lineOf('Sometimes')}:20: spec.budgetingMethod: expected one of Occurrences, Timeslices, RatioTimeslices, received string "Sometimes"`);
     expect(err).toContain(`${path('bad.yaml')}:${lineOf('target: 1.5')}:15: spec.objectives[0].target: expected a target in (0, 1), such as 0.999, received number 1.5`);
     expect(err).toMatch(/vigil slo: 3 problems in 1 file\n$/);
+    // In reading order, whatever order parseOpenSLO found them in.
+    const reported = err.trimEnd().split('\n').slice(0, 3).map((l) => Number(l.slice(path('bad.yaml').length + 1).split(':')[0]));
+    expect(reported).toEqual([lineOf('duration: 28x'), lineOf('Sometimes'), lineOf('target: 1.5')]);
     expect(io.out()).toBe('');
   });
 
