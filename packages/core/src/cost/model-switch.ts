@@ -4,7 +4,7 @@ import { monthlyFactor, savingsRange } from './opportunity';
 import type { Opportunity } from './opportunity';
 import { priceUsageTable } from './pricing';
 import type { PricedUsage } from './pricing';
-import { bootstrapMeanRatio, bootstrapQuantileRatio, holmAdjust, newcombeInterval, newcombeNonInferiorityPValue, seededRandom } from './stats';
+import { bootstrapReplicates, holmAdjust, newcombeInterval, newcombeNonInferiorityPValue, replicateRatioInterval, seededRandom, sortedQuantile } from './stats';
 import type { UsageTable } from './table';
 import { canonicalProvider } from './usage';
 
@@ -154,7 +154,6 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
     savingsOk: boolean;
   }
   const pending: Pending[] = [];
-  const random = seededRandom(seed);
   const gather = (indices: Int32Array, column: Float64Array) => {
     let k = 0;
     const out = new Float64Array(indices.length);
@@ -167,11 +166,12 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
   const outputTotals = (indices: Int32Array) => {
     const out = new Float64Array(indices.length);
     for (let j = 0; j < indices.length; j++) out[j] = table.outputTokens[indices[j]!]! + table.reasoningTokens[indices[j]!]!;
-    return subsample(out);
+    return out;
   };
   /** A seeded subsample without replacement (partial Fisher-Yates on a copy) when the arm is larger than the cap. */
-  const subsample = (values: Float64Array): Float64Array => {
+  const subsample = (values: Float64Array, armSeed: number): Float64Array => {
     if (values.length <= maxBootstrap) return values;
+    const random = seededRandom(armSeed);
     const copy = Float64Array.from(values);
     for (let j = 0; j < maxBootstrap; j++) {
       const k = j + Math.floor(random() * (copy.length - j));
@@ -181,6 +181,32 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
     }
     return copy.subarray(0, maxBootstrap);
   };
+  // Bootstrap replicates per arm (feature × model), computed once and shared by every pair the arm is in. Each arm
+  // has its own seed derived from the options' seed, so results do not depend on evaluation order.
+  const armSeed = (feature: number, pair: number, kind: number) => (Math.imul(seed | 0, 1_000_003) + feature * 7919 + pair * 104_729 + kind * 15_485_863) >>> 0;
+  const latencyReplicates = new Map<number, { estimate: number; replicates: Float64Array }>();
+  const outputReplicates = new Map<number, Float64Array>();
+  const latencyArm = (feature: number, pair: number, values: Float64Array) => {
+    const key = feature * pairCount + pair;
+    let arm = latencyReplicates.get(key);
+    if (arm === undefined) {
+      const sample = subsample(values, armSeed(feature, pair, 1));
+      const sorted = Float64Array.from(sample).sort();
+      arm = { estimate: sortedQuantile(sorted, 0.95), replicates: bootstrapReplicates(sample, 0.95, resamples, armSeed(feature, pair, 2)) };
+      latencyReplicates.set(key, arm);
+    }
+    return arm;
+  };
+  const outputArm = (feature: number, pair: number, values: Float64Array) => {
+    const key = feature * pairCount + pair;
+    let replicates = outputReplicates.get(key);
+    if (replicates === undefined) {
+      replicates = bootstrapReplicates(subsample(values, armSeed(feature, pair, 3)), 'mean', resamples, armSeed(feature, pair, 4));
+      outputReplicates.set(key, replicates);
+    }
+    return replicates;
+  };
+  const intervalLevel = 1 - 2 * alpha;
 
   for (let f = 0; f < features.length; f++) {
     for (let from = 0; from < pairCount; from++) {
@@ -222,7 +248,9 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
         const toOutputs = outputTotals(toRows);
         const pointRatio = mean(toOutputs) / mean(fromOutputs);
         const maybeCheaper = !unpriced && input + output * (Number.isFinite(pointRatio) ? pointRatio : 1) < currentSpend;
-        const ratio = maybeCheaper ? bootstrapMeanRatio(fromOutputs, toOutputs, { resamples, seed: Math.floor(random() * 2 ** 31) }) : { estimate: pointRatio, lower: pointRatio, upper: pointRatio };
+        const ratio = maybeCheaper
+          ? { estimate: pointRatio, ...replicateRatioInterval(outputArm(f, candidate.pair, toOutputs), outputArm(f, from, fromOutputs), 0.9) }
+          : { estimate: pointRatio, lower: pointRatio, upper: pointRatio };
         const outputRatio = Number.isFinite(ratio.estimate) ? ratio : { estimate: 1, lower: 1, upper: 1 };
         const repricedSpend = input + output * outputRatio.estimate;
         const repricedLow = input + output * outputRatio.lower;
@@ -244,7 +272,12 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
         const pValue = fromQuality.length > 0 && toQuality.length > 0 ? newcombeNonInferiorityPValue(toPass, toQuality.length, fromPass, fromQuality.length, margin) : 1;
         // The latency bootstrap only matters when the switch could still be recommended: cheaper, and the raw
         // quality p-value below alpha (Holm never lowers a p-value).
-        const latency = enough && savingsOk && pValue < alpha ? bootstrapQuantileRatio(subsample(fromLatency), subsample(toLatency), 0.95, { resamples, seed: Math.floor(random() * 2 ** 31), confidence: 1 - 2 * alpha }) : { estimate: NaN, lower: NaN, upper: NaN };
+        let latency = { estimate: NaN, lower: NaN, upper: NaN };
+        if (enough && savingsOk && pValue < alpha) {
+          const a = latencyArm(f, from, fromLatency);
+          const b = latencyArm(f, candidate.pair, toLatency);
+          latency = { estimate: b.estimate / a.estimate, ...replicateRatioInterval(b.replicates, a.replicates, intervalLevel) };
+        }
         const latencyOk = enough && latency.upper <= latencyFactor;
         if (enough && savingsOk && pValue < alpha && !latencyOk) reasons.push(`p95 latency may be ${latency.upper.toFixed(2)}× the current (upper bound), above the allowed ${latencyFactor}×`);
         const savings = (currentSpend - repricedSpend) * perMonth;

@@ -194,7 +194,7 @@ export interface BootstrapEstimate extends Interval {
   readonly estimate: number;
 }
 
-function percentileInterval(samples: Float64Array, confidence: number): Interval {
+export function percentileInterval(samples: Float64Array, confidence: number): Interval {
   samples.sort();
   const alpha = (1 - confidence) / 2;
   const at = (q: number) => {
@@ -204,6 +204,38 @@ function percentileInterval(samples: Float64Array, confidence: number): Interval
     return samples[lo]! + (h - lo) * (samples[hi]! - samples[lo]!);
   };
   return { lower: at(alpha), upper: at(1 - alpha) };
+}
+
+/**
+ * Bootstrap replicates of one sample's statistic: `resamples` values of the mean (`statistic: 'mean'`) or of the
+ * q-quantile (`statistic: q`) of resamples drawn with replacement by a seeded PRNG. Two samples' replicates,
+ * divided element by element, are replicates of the ratio of their statistics (independent resampling).
+ */
+export function bootstrapReplicates(values: ArrayLike<number>, statistic: 'mean' | number, resamples: number, seed: number): Float64Array {
+  const random = seededRandom(seed);
+  const n = values.length;
+  const out = new Float64Array(resamples);
+  if (n === 0) return out.fill(NaN);
+  const scratch = new Float64Array(n);
+  for (let r = 0; r < resamples; r++) {
+    if (statistic === 'mean') {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += values[Math.floor(random() * n)]!;
+      out[r] = s / n;
+    } else {
+      for (let i = 0; i < n; i++) scratch[i] = values[Math.floor(random() * n)]!;
+      scratch.sort();
+      out[r] = sortedQuantile(scratch, statistic);
+    }
+  }
+  return out;
+}
+
+/** Percentile interval of numerator[r] / denominator[r] over paired bootstrap replicates. */
+export function replicateRatioInterval(numerator: Float64Array, denominator: Float64Array, confidence: number): Interval {
+  const ratios = new Float64Array(numerator.length);
+  for (let r = 0; r < ratios.length; r++) ratios[r] = numerator[r]! / denominator[r]!;
+  return percentileInterval(ratios, confidence);
 }
 
 /** R-7 quantile of a scratch array (sorted in place). */
