@@ -13,8 +13,8 @@ import type { ResolvedService, Schedule } from './scenario';
 export const MAX_SCRAPE_CELLS = 1_500_000;
 /** Expected counts of blocks kept (least recently used first out): 4–40 kB each. */
 const MAX_CACHED_PROFILES = 1024;
-/** Counter vectors of whole blocks kept: about 300 bytes each with the default fleet. */
-const MAX_CACHED_TOTALS = 32_768;
+/** Counter vectors of whole blocks kept (a few hundred bytes each): two weeks of the default fleet. */
+const MAX_CACHED_TOTALS = 8192;
 /** Process lifetimes whose block prefix sums are kept. */
 const MAX_CACHED_LIFETIMES = 2048;
 /** Idle CPU seconds per second of process life, before the per-request CPU. */
