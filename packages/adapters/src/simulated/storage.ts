@@ -75,6 +75,16 @@ export class SimulatedStorage implements CounterWindowStorage {
     return this.selectUpTo(matchers, request, this.now());
   }
 
+  /**
+   * What `rate`/`increase` need from each window of the matching counters (see `CounterWindowStorage`), computed from
+   * a few scrapes per window; undefined when a gauge matches (the evaluator then reads its samples).
+   *
+   * @example
+   * const source = createSimulatedSource({ seed: 1 });
+   * const matchers = [{ name: '__name__', op: '=', value: 'http_requests_total' }] as const;
+   * const end = Date.now();
+   * source.storage.selectCounterWindows(matchers, { start: end - 3_600_000, end, stepMs: 60_000, windowMs: 300_000, maxSamples: 1e6 });
+   */
   selectCounterWindows(matchers: readonly LabelMatcher[], request: SelectRequest): CounterWindowSeries[] | undefined {
     return this.windowsUpTo(matchers, request, this.now());
   }
