@@ -5,7 +5,7 @@ const core = (name, importSpec, limit) => ({ name: `@vigil/core${name}`, path: `
 const peers = ['react', 'react-dom', 'react/jsx-runtime'];
 
 module.exports = [
-  core('', '*', '66 kB'),
+  core('', '*', '86 kB'),
   core('/percentile', '{ DDSketch }', '5.5 kB'),
   core('/percentile', '{ quantile, quantiles }', '2.5 kB'),
   core('/percentile', '{ histogramQuantile, nativeHistogramQuantile }', '3 kB'),
@@ -18,6 +18,7 @@ module.exports = [
   core('/anomaly', '*', '13 kB'),
   core('/forecast', '*', '7 kB'),
   core('/nab', '*', '4.5 kB'),
+  core('/cost', '*', '26 kB'),
   { name: '@vigil/adapters/simulated', path: 'packages/adapters/dist/simulated/index.js', import: '{ createSimulatedSource }', limit: '22 kB' },
   { name: '@vigil/adapters/prometheus', path: 'packages/adapters/dist/prometheus/index.js', import: '{ createPrometheusSource }', limit: '9 kB' },
   { name: '@vigil/react (everything)', path: 'packages/react/dist/index.js', import: '*', ignore: peers, limit: '85 kB' },

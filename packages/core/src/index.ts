@@ -9,3 +9,4 @@ export * from './stats';
 export * from './anomaly';
 export * from './forecast';
 export * from './nab';
+export * from './cost';
