@@ -154,8 +154,14 @@ describe.skipIf(!availability.available)('SLO engine against a real Prometheus (
 
   /** The raw recorded samples of one rule for one SLO over the backfilled range. */
   async function recorded(record: string, slo: string): Promise<PrometheusInstantSample[]> {
-    const { data: samples } = await prometheus.queryInstant({ query: `${record}{slo="${slo}"}[${(BACKFILL.end - BACKFILL.start) / MINUTE + 1}m]`, time: BACKFILL.end });
-    return samples;
+    // Backfilled blocks can take a moment to become visible after a restart on a loaded machine: read until the
+    // series shows up (bounded), then let the assertions judge what came back.
+    const query = `${record}{slo="${slo}"}[${(BACKFILL.end - BACKFILL.start) / MINUTE + 1}m]`;
+    for (let attempt = 0; ; attempt++) {
+      const { data: samples } = await prometheus.queryInstant({ query, time: BACKFILL.end });
+      if (samples.length > 0 || attempt >= 20) return samples;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   it('the data is what the engine reads: counter resets are undone, and bad events match the design', () => {

@@ -90,6 +90,32 @@ function run(file: string, args: readonly string[], timeoutMs = 60_000): Promise
   });
 }
 
+/**
+ * Polls the number of series in [start, end] until three reads in a row agree (or 30 s pass, which is an error), so
+ * callers do not race Prometheus' start-up compaction of freshly backfilled, overlapping blocks.
+ */
+async function waitForStableSeries(url: string, start: number, end: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const query = new URLSearchParams({ query: 'count({__name__=~".+"})', time: String(end / 1000) });
+  let last = -1;
+  let agreeing = 0;
+  for (;;) {
+    let count = -1;
+    try {
+      const response = await fetch(`${url}/api/v1/query?${query}`);
+      const body = (await response.json()) as { data?: { result?: { value?: [number, string] }[] } };
+      count = Number(body.data?.result?.[0]?.value?.[1] ?? 0);
+    } catch {
+      count = -1;
+    }
+    agreeing = count >= 0 && count === last ? agreeing + 1 : 0;
+    if (agreeing >= 2) return;
+    last = count;
+    if (Date.now() > deadline) throw new Error(`the series count over ${start}..${end} did not settle within 30 s (last ${count})`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
 /** A port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -226,6 +252,10 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
         await stopServer();
         for (const block of await readdir(outputDir)) await rename(join(outputDir, block), join(dataDir, block));
         await launch();
+        // Ready is not the same as settled: at start-up Prometheus merges the overlapping blocks just added, and a
+        // query (or the next pass's promtool) that runs meanwhile can miss series. Wait until the number of series
+        // stops changing before anything reads the new blocks.
+        await waitForStableSeries(url, start, end);
       }
     }
   } catch (error) {
