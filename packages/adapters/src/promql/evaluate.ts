@@ -1,7 +1,7 @@
 import { SourceError, ValidationError, assertFiniteNumber, assertPositiveNumber } from '@vigil/core';
 import type { Labels } from '@vigil/core';
 import { histogramQuantile } from '@vigil/core/percentile';
-import { increase, instantRate, rate } from '@vigil/core/series';
+import { extrapolatedCounterChange, increase, instantRate, rate } from '@vigil/core/series';
 import type { Aggregate, Binary, Call, Expr, LabelMatcher, MatrixSelector, VectorSelector } from './ast';
 import type { SelectRequest, SeriesStorage, StoredSeries } from './storage';
 
@@ -195,23 +195,7 @@ function extrapolatedFromWindows(w: CounterWindowSeries, at: Float64Array, windo
     let result = (w.lastValues[j] as number) - firstValue;
     const correction = w.resetCorrections[j] as number;
     if (correction !== 0) result += correction;
-    const firstT = w.firstTimestamps[j] as number;
-    const lastT = w.lastTimestamps[j] as number;
-    let durationToStart = (firstT - rangeStart) / 1000;
-    let durationToEnd = (rangeEnd - lastT) / 1000;
-    const sampledInterval = (lastT - firstT) / 1000;
-    const averageInterval = sampledInterval / (samples - 1);
-    const threshold = averageInterval * 1.1;
-    if (durationToStart >= threshold) durationToStart = averageInterval / 2;
-    // A counter cannot go below zero: do not extrapolate further back than where the slope would reach 0.
-    if (result > 0 && firstValue >= 0) {
-      const durationToZero = sampledInterval * (firstValue / result);
-      if (durationToZero < durationToStart) durationToStart = durationToZero;
-    }
-    if (durationToEnd >= threshold) durationToEnd = averageInterval / 2;
-    let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-    if (isRate) factor /= windowSeconds;
-    out[j] = result * factor;
+    out[j] = extrapolatedCounterChange(result, firstValue, w.firstTimestamps[j] as number, w.lastTimestamps[j] as number, samples - 1, rangeStart, rangeEnd, isRate ? windowSeconds : 0);
   }
   return out;
 }

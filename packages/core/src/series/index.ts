@@ -1,7 +1,7 @@
 export type { Labels, Series, TimeRange } from './types';
 export { createSeries, validateSeries } from './create';
 export type { SeriesInput } from './create';
-export { rate, increase, instantRate } from './rate';
+export { rate, increase, instantRate, extrapolatedCounterChange } from './rate';
 export type { RateOptions } from './rate';
 export { resample, MAX_RESAMPLE_POINTS } from './resample';
 export type { ResampleOptions, ResampleAggregate, ResampleFill } from './resample';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError } from '../errors';
 import { createSeries } from './create';
-import { increase, instantRate, rate } from './rate';
+import { extrapolatedCounterChange, increase, instantRate, rate } from './rate';
 import type { Series } from './types';
 
 const MINUTE = 60_000;
@@ -251,5 +251,16 @@ describe('rate and increase against the brute-force oracle', () => {
         for (const v of increase(series, { windowMs }).values) if (!Number.isNaN(v)) expect(v).toBeGreaterThanOrEqual(0);
       }),
     );
+  });
+});
+
+describe('extrapolatedCounterChange', () => {
+  it('applies the zero floor at the start and extends to the end by less than 1.1 intervals', () => {
+    expect(extrapolatedCounterChange(30, 0, 15_000, 45_000, 2, 0, 60_000, 0)).toBe(45);
+    expect(extrapolatedCounterChange(30, 0, 15_000, 45_000, 2, 0, 60_000, 60)).toBe(0.75);
+  });
+  it('extends by half an interval where the samples stop short of an edge by 1.1 intervals or more', () => {
+    // Samples at 20 s and 30 s (one 10 s interval) in (0, 60 s]: both gaps exceed 11 s, so each end gets 5 s.
+    expect(extrapolatedCounterChange(10, 100, 20_000, 30_000, 1, 0, 60_000, 0)).toBe(20);
   });
 });

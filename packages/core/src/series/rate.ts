@@ -185,23 +185,50 @@ function windowedCounter(series: Series, options: RateOptions, isRate: boolean):
       continue;
     }
 
-    const firstT = timestamps[lo] as number;
-    const lastT = timestamps[hi] as number;
-    let durationToStart = (firstT - rangeStart) / 1000;
-    let durationToEnd = (rangeEnd - lastT) / 1000;
-    const sampledInterval = (lastT - firstT) / 1000;
-    const averageInterval = sampledInterval / (hi - lo);
-    const threshold = averageInterval * 1.1;
-    if (durationToStart >= threshold) durationToStart = averageInterval / 2;
-    // A counter cannot go below zero: do not extrapolate further back than where the slope would reach 0.
-    if (result > 0 && firstValue >= 0) {
-      const durationToZero = sampledInterval * (firstValue / result);
-      if (durationToZero < durationToStart) durationToStart = durationToZero;
-    }
-    if (durationToEnd >= threshold) durationToEnd = averageInterval / 2;
-    let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-    if (isRate) factor /= windowSeconds;
-    out[j] = result * factor;
+    out[j] = extrapolatedCounterChange(result, firstValue, timestamps[lo] as number, timestamps[hi] as number, hi - lo, rangeStart, rangeEnd, isRate ? windowSeconds : 0);
   }
   return deriveSeries(series, Float64Array.from(at), out);
+}
+
+/**
+ * Prometheus' extrapolation of one window's counter change (`extrapolatedRate` in promql/functions.go), shared by
+ * `rate`/`increase` here and by evaluators that summarise windows without materialising every sample.
+ *
+ * `change` is the reset-corrected difference between the last and first samples in the window; the result extends it
+ * to the window's edges, by at most half an average interval past the samples where they stop short of an edge by more
+ * than 1.1 intervals, and never back past the point where the counter would reach zero. With `windowSeconds > 0` the
+ * result is per second (rate); with 0 it is the increase.
+ *
+ * @param intervals number of sample intervals in the window (samples - 1), >= 1.
+ * @example
+ * // 3 samples 15 s apart going 0 → 30 in the window (0, 60 s]. The counter was 0 at the first sample, so nothing is
+ * // added before it (zero floor); 15 s are added after the last one (< 1.1 intervals): 30 × 45 / 30 = 45.
+ * extrapolatedCounterChange(30, 0, 15_000, 45_000, 2, 0, 60_000, 0); // 45
+ * extrapolatedCounterChange(30, 0, 15_000, 45_000, 2, 0, 60_000, 60); // 0.75 per second
+ */
+export function extrapolatedCounterChange(
+  change: number,
+  firstValue: number,
+  firstTimestamp: number,
+  lastTimestamp: number,
+  intervals: number,
+  rangeStart: number,
+  rangeEnd: number,
+  windowSeconds: number,
+): number {
+  let durationToStart = (firstTimestamp - rangeStart) / 1000;
+  let durationToEnd = (rangeEnd - lastTimestamp) / 1000;
+  const sampledInterval = (lastTimestamp - firstTimestamp) / 1000;
+  const averageInterval = sampledInterval / intervals;
+  const threshold = averageInterval * 1.1;
+  if (durationToStart >= threshold) durationToStart = averageInterval / 2;
+  // A counter cannot go below zero: do not extrapolate further back than where the slope would reach 0.
+  if (change > 0 && firstValue >= 0) {
+    const durationToZero = sampledInterval * (firstValue / change);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  if (durationToEnd >= threshold) durationToEnd = averageInterval / 2;
+  let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  if (windowSeconds > 0) factor /= windowSeconds;
+  return change * factor;
 }
