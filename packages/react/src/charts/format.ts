@@ -55,3 +55,40 @@ export function formatChartTime(time: number, timeZone: 'local' | 'utc' = 'local
   }
   return Number.isFinite(time) ? formatter.format(time) : '–';
 }
+
+const tickFormatters = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An x-axis tick label, in 24-hour time so "12:05" can never mean 00:05: the coarsest unit the tick sits on decides
+ * what is shown (`14:30:15`, `14:30`, `Mon 23`, `Nov`, `2026`), as axes usually read.
+ *
+ * @example
+ * formatTimeTick(Date.UTC(2026, 10, 23, 0, 5), 'utc') // "00:05"
+ * formatTimeTick(Date.UTC(2026, 10, 23), 'utc') // "Mon 23"
+ */
+export function formatTimeTick(time: number, timeZone: 'local' | 'utc' = 'local'): string {
+  if (!Number.isFinite(time)) return '–';
+  let formatter = tickFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      ...(timeZone === 'utc' ? { timeZone: 'UTC' } : {}),
+    });
+    tickFormatters.set(timeZone, formatter);
+  }
+  const part: Record<string, string> = {};
+  for (const { type, value } of formatter.formatToParts(time)) part[type] = value;
+  const hhmm = `${part['hour']}:${part['minute']}`;
+  if (part['second'] !== '00') return `${hhmm}:${part['second']}`;
+  if (hhmm !== '00:00') return hhmm;
+  if (part['day'] !== '1') return `${part['weekday']} ${part['day']}`;
+  if (part['month'] !== 'Jan') return part['month'] ?? '';
+  return part['year'] ?? '';
+}

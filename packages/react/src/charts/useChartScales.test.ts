@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeChartScales } from './useChartScales';
-import { formatChartTime, formatChartValue, formatCount, withUnit } from './format';
+import { formatChartTime, formatChartValue, formatCount, formatTimeTick, withUnit } from './format';
 
 describe('computeChartScales', () => {
   const scales = computeChartScales({ xDomain: { start: Date.UTC(2024, 0, 1), end: Date.UTC(2024, 0, 1, 6) }, yDomain: [0, 97], plotWidth: 600, plotHeight: 200, timeZone: 'utc' });
@@ -22,7 +22,7 @@ describe('computeChartScales', () => {
     expect(scales.xTicks.length).toBeGreaterThanOrEqual(4);
     expect(scales.xTicks.length).toBeLessThanOrEqual(13);
     for (const tick of scales.xTicks) expect(tick.value % 3_600_000).toBe(0);
-    expect(scales.xTicks.map((t) => t.label)).toContain('03 AM');
+    expect(scales.xTicks.map((t) => t.label)).toContain('03:00');
   });
 
   it('keeps a fixed y-domain when nice is off', () => {
@@ -48,5 +48,24 @@ describe('format', () => {
     // Event counts derived from extrapolated counter increases are fractional; they display as whole events.
     expect(formatCount(34_514.737)).toBe('34,515');
     expect(formatChartTime(Date.UTC(2024, 0, 2, 3, 4, 5), 'utc')).toBe('Jan 2, 2024, 03:04:05');
+  });
+});
+
+describe('formatTimeTick', () => {
+  it('labels ticks in 24-hour time at the coarsest unit they sit on', () => {
+    expect(formatTimeTick(Date.UTC(2026, 10, 23, 0, 5), 'utc')).toBe('00:05');
+    expect(formatTimeTick(Date.UTC(2026, 10, 22, 23, 55), 'utc')).toBe('23:55');
+    expect(formatTimeTick(Date.UTC(2026, 10, 22, 14, 30, 15), 'utc')).toBe('14:30:15');
+    expect(formatTimeTick(Date.UTC(2026, 10, 23), 'utc')).toBe('Mon 23');
+    expect(formatTimeTick(Date.UTC(2026, 10, 1), 'utc')).toBe('Nov');
+    expect(formatTimeTick(Date.UTC(2026, 0, 1), 'utc')).toBe('2026');
+    expect(formatTimeTick(Number.NaN, 'utc')).toBe('–');
+  });
+  it('gives every hourly tick across midnight a distinct label', () => {
+    const scales = computeChartScales({ xDomain: { start: Date.UTC(2026, 10, 22, 20), end: Date.UTC(2026, 10, 23, 4) }, yDomain: [0, 1], plotWidth: 900, plotHeight: 200, timeZone: 'utc' });
+    const labels = scales.xTicks.map((tick) => tick.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels).toContain('Mon 23');
+    expect(labels).toContain('22:00');
   });
 });

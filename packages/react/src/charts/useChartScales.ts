@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { scaleLinear, scaleTime, scaleUtc } from 'd3-scale';
+import { formatTimeTick } from './format';
 import type { ScaleLinear, ScaleTime } from 'd3-scale';
 import type { TimeRange } from '@vigil/core';
 
@@ -36,8 +37,7 @@ export function computeChartScales({ xDomain, yDomain, plotWidth, plotHeight, ti
   const yTickCount = Math.max(2, Math.floor(plotHeight / 40));
   if (niceY) y.nice(yTickCount);
   const xTickCount = Math.max(2, Math.floor(plotWidth / 90));
-  const format = x.tickFormat(xTickCount);
-  const xTicks = x.ticks(xTickCount).map((date) => ({ value: date.getTime(), label: format(date) }));
+  const xTicks = x.ticks(xTickCount).map((date) => ({ value: date.getTime(), label: formatTimeTick(date.getTime(), timeZone) }));
   return { x, y, xTicks, yTicks: y.ticks(yTickCount) };
 }
 
