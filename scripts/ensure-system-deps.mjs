@@ -17,7 +17,7 @@ const sudo = asRoot ? '' : 'sudo ';
 console.warn(`[vigil] installing from Debian: ${missing.join(' ')}`);
 try {
   execSync(`${sudo}apt-get update -qq`, { stdio: 'inherit' });
-  execSync(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`, { stdio: 'inherit' });
+  execSync(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`, { stdio: 'inherit' });
 } catch (error) {
   console.error(`[vigil] could not install ${missing.join(' ')}: install them with apt-get and run the tests again.`);
   throw error;
