@@ -1,4 +1,5 @@
 import { ValidationError } from '@vigil/core';
+import { escapePromQLString } from '@vigil/core/slo';
 import type { Expr, LabelMatcher, MatchOperator, VectorSelector } from './ast';
 import { formatDuration } from './lexer';
 
@@ -17,29 +18,13 @@ const MATCH_OPERATORS: readonly MatchOperator[] = ['=', '!=', '=~', '!~'];
  */
 export function escapeLabelValue(value: string, path = 'value'): string {
   if (typeof value !== 'string') throw new ValidationError(path, 'a string', value);
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const low = value.charCodeAt(i + 1);
-      if (!(low >= 0xdc00 && low <= 0xdfff)) throw new ValidationError(path, 'a string without unpaired UTF-16 surrogates', value);
-      out += value[i]! + value[i + 1]!;
-      i++;
-      continue;
-    }
-    if (code >= 0xdc00 && code <= 0xdfff) throw new ValidationError(path, 'a string without unpaired UTF-16 surrogates', value);
-    switch (code) {
-      case 0x5c: out += '\\\\'; break;
-      case 0x22: out += '\\"'; break;
-      case 0x0a: out += '\\n'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x09: out += '\\t'; break;
-      default:
-        out += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : value[i]!;
-    }
-  }
-  return out;
+  if (UNPAIRED_SURROGATE.test(value)) throw new ValidationError(path, 'a string without unpaired UTF-16 surrogates', value);
+  // One escaping table for the whole kit: the same function quotes label values in generated SLO rules.
+  return escapePromQLString(value);
 }
+
+/** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Escapes every regex metacharacter, so a literal value can be used inside a `=~` matcher (for example to build
