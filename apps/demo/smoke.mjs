@@ -13,6 +13,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { tabChecks } from './smoke/index.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distDir = join(here, 'dist');
@@ -210,10 +211,10 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light', reducedMotion: 'reduce' });
     const page = await openPage(context, origin, APP_QUERY, 'desktop');
 
-    await check('shell renders header, six tabs and the Overview panel', async () => {
+    await check('shell renders header, seven tabs and the Overview panel', async () => {
       assert((await page.getByRole('banner').textContent())?.includes('Vigil'), 'header does not name the product');
       const tabs = await page.getByRole('tab').allTextContents();
-      assert(tabs.length === 6, `expected 6 tabs, found ${tabs.length}: ${tabs.join(', ')}`);
+      assert(tabs.length === 7, `expected 7 tabs, found ${tabs.length}: ${tabs.join(', ')}`);
       const selected = await page.getByRole('tab', { selected: true }).textContent();
       assert(selected?.includes('Overview'), `Overview is not the selected tab (found ${selected})`);
       assert(await page.getByRole('tabpanel').isVisible(), 'no visible tab panel');
@@ -308,7 +309,7 @@ async function main() {
       assert(((await page.getByRole('tabpanel').textContent()) ?? '').includes('objective'), 'SLOs panel does not describe what lives there');
       await page.keyboard.press('End');
       selected = await page.getByRole('tab', { selected: true }).textContent();
-      assert(selected?.includes('Cost'), `End selected "${selected}"`);
+      assert(selected?.includes('Finance'), `End selected "${selected}"`);
       await page.keyboard.press('ArrowRight');
       selected = await page.getByRole('tab', { selected: true }).textContent();
       assert(selected?.includes('Overview'), `ArrowRight from the last tab selected "${selected}" instead of wrapping`);
@@ -335,6 +336,10 @@ async function main() {
       await waitForKpis(page);
       await waitForCharts(page);
     });
+
+    for (const tabCheck of tabChecks) {
+      await tabCheck({ page, check, assert, runAxe, shotsDir, join, waitForKpis, waitForCharts, openPage, context, origin, query: APP_QUERY });
+    }
 
     const themes = [
       { id: 'light', label: 'Light theme' },
@@ -407,7 +412,7 @@ async function main() {
         const alerts = await broken.locator('[data-kpi="p99"] [role="alert"], [data-chart="latency"] [role="alert"]').allTextContents();
         assert(alerts.length === 2 && alerts.every((text) => /did not answer|unreachable/i.test(text)), `error states do not explain the failure: ${JSON.stringify(alerts)}`);
         await broken.waitForFunction(() => document.querySelector('[data-kpi="requests"]')?.getAttribute('data-state') === 'ready' && document.querySelector('[data-chart="requests"]')?.getAttribute('data-state') === 'ready', undefined, { timeout: 10_000 });
-        assert((await broken.getByRole('tab').count()) === 6, 'the shell is gone');
+        assert((await broken.getByRole('tab').count()) === 7, 'the shell is gone');
       } finally {
         await broken.close();
       }

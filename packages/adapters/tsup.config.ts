@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts","src/simulated/index.ts","src/promql/index.ts", "src/prometheus/index.ts"],
+  entry: ["src/index.ts","src/simulated/index.ts","src/promql/index.ts", "src/prometheus/index.ts", "src/alertmanager/index.ts", "src/file-outbox/index.ts"],
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

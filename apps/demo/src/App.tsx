@@ -4,15 +4,20 @@ import { readParams, type DemoParams, type RangeKey } from './lib/params';
 import { useTheme } from './lib/theme';
 import { ErrorBoundary } from './shell/ErrorBoundary';
 import { ThemeSwitcher, TimeRangePicker } from './shell/HeaderControls';
-import { BellIcon, CoinIcon, GaugeIcon, LogoMark, SparkIcon, TargetIcon, TraceIcon } from './shell/icons';
+import { BellIcon, CoinIcon, GaugeIcon, LayersIcon, LogoMark, SparkIcon, TargetIcon, TraceIcon } from './shell/icons';
 import { Tabs, tabPanelProps, type TabDefinition } from './shell/Tabs';
-import { AlertsTab, AnomaliesTab, CostTab, TracesTab } from './shell/futureTabs';
+import { AlertsTab } from './alerts/AlertsTab';
+import { AnomaliesTab } from './anomalies/AnomaliesTab';
+import { FinanceTab } from './cost/FinanceTab';
+import { ModelsTab } from './cost/ModelsTab';
+import { TracesTab } from './traces/TracesTab';
+import type { DemoTabProps } from './shell/tabProps';
 import { SLOTab } from './slo/SLOTab';
 import { Overview } from './overview/Overview';
 import { createDemoSource } from './lib/source';
 import { demoClock } from './lib/simulation';
 
-type TabId = 'overview' | 'slos' | 'alerts' | 'traces' | 'anomalies' | 'cost';
+type TabId = 'overview' | 'slos' | 'alerts' | 'traces' | 'anomalies' | 'models' | 'finance';
 
 const TABS: readonly TabDefinition<TabId>[] = [
   { id: 'overview', label: 'Overview', icon: <GaugeIcon /> },
@@ -20,7 +25,8 @@ const TABS: readonly TabDefinition<TabId>[] = [
   { id: 'alerts', label: 'Alerts', icon: <BellIcon /> },
   { id: 'traces', label: 'Traces', icon: <TraceIcon /> },
   { id: 'anomalies', label: 'Anomalies', icon: <SparkIcon /> },
-  { id: 'cost', label: 'Cost', icon: <CoinIcon /> },
+  { id: 'models', label: 'Models', icon: <LayersIcon /> },
+  { id: 'finance', label: 'Finance', icon: <CoinIcon /> },
 ];
 
 const TAB_IDS = new Set<string>(TABS.map((tab) => tab.id));
@@ -62,13 +68,15 @@ function CommandCenter({ params }: { params: DemoParams }) {
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
   }, []);
 
+  const tabProps: DemoTabProps = { range, live, clock, params };
   const panels: Record<TabId, () => ReactNode> = {
     overview: () => <Overview range={range} live={live} tickMs={params.tickMs} clock={clock} initialService={params.service} />,
     slos: () => <SLOTab />,
-    alerts: () => <AlertsTab />,
-    traces: () => <TracesTab sourceHasTraces={capabilities?.traces === true} />,
-    anomalies: () => <AnomaliesTab />,
-    cost: () => <CostTab />,
+    alerts: () => <AlertsTab {...tabProps} />,
+    traces: () => <TracesTab {...tabProps} sourceHasTraces={capabilities?.traces === true} />,
+    anomalies: () => <AnomaliesTab {...tabProps} />,
+    models: () => <ModelsTab {...tabProps} />,
+    finance: () => <FinanceTab {...tabProps} />,
   };
   const label = TABS.find((entry) => entry.id === tab)?.label ?? 'Tab';
 

@@ -10,3 +10,5 @@ export * from './anomaly';
 export * from './forecast';
 export * from './nab';
 export * from './cost';
+export * from './alerting';
+export * from './notify';

@@ -6,3 +6,7 @@ export * from './status';
 export * from './hooks';
 export * from './utils';
 export * from './slo';
+export * from './traces';
+export * from './anomaly';
+export * from './cost';
+export * from './alerts';

@@ -85,3 +85,9 @@ export const LogoMark = (props: SVGProps<SVGSVGElement>) => (
     <path d="M7 17h4l3-7 4 13 3-6h4" fill="none" stroke="var(--demo-on-accent)" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
   </svg>
 );
+export const LayersIcon = (props: SVGProps<SVGSVGElement>) => (
+  <Icon {...props}>
+    <path d="m12 3 9 5-9 5-9-5 9-5z" />
+    <path d="m3 13 9 5 9-5" />
+  </Icon>
+);

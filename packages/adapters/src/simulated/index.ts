@@ -19,3 +19,5 @@ export type {
 } from './scenario';
 export { LATENCY_BUCKETS, RESPONSE_CODES, METRICS as SIMULATED_METRICS } from './model';
 export { SimulatedStorage, MAX_SCRAPE_CELLS } from './storage';
+export * from './traces';
+export * from './llm';

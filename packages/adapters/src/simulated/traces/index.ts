@@ -1,0 +1,2 @@
+// Placeholder: this area is being built; its exports land here.
+export {};
