@@ -6,6 +6,7 @@
 //   pnpm test:demo                      (builds first, then runs this)
 //   node apps/demo/smoke.mjs            (on an existing build)
 //   CHROMIUM_PATH=/path/to/chrome node apps/demo/smoke.mjs
+//   DEMO_DIST=/tmp/demo-dist SMOKE_SHOTS=/tmp/shots node apps/demo/smoke.mjs
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -16,8 +17,9 @@ import { chromium } from 'playwright-core';
 import { tabChecks } from './smoke/index.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const distDir = join(here, 'dist');
-const shotsDir = join(here, '.smoke');
+// DEMO_DIST and SMOKE_SHOTS let several builds be checked side by side (vite build --outDir elsewhere).
+const distDir = process.env.DEMO_DIST ?? join(here, 'dist');
+const shotsDir = process.env.SMOKE_SHOTS ?? join(here, '.smoke');
 const require = createRequire(import.meta.url);
 const axePath = join(dirname(require.resolve('axe-core')), 'axe.min.js');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
