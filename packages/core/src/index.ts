@@ -3,6 +3,7 @@ export * from './source';
 export * from './series';
 export * from './percentile';
 export * from './windows';
+export * from './promql';
 export * from './slo';
 export * from './traces';
 export * from './stats';

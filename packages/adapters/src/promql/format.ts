@@ -1,5 +1,5 @@
 import { ValidationError } from '@vigil/core';
-import { escapePromQLString } from '@vigil/core/slo';
+import { escapePromQLString } from '@vigil/core/promql';
 import type { Expr, LabelMatcher, MatchOperator, VectorSelector } from './ast';
 import { formatDuration } from './lexer';
 

@@ -1,6 +1,10 @@
 import { ValidationError, VigilError } from '../errors';
 import { formatDayDuration } from '../windows';
-import type { AlertTier, LabelMatcher, MetricQuery, SLO } from './types';
+import { buildSelector, type PrometheusRule, type PrometheusRuleGroup, writeRuleFile } from '../promql';
+import type { AlertTier, MetricQuery, SLO } from './types';
+
+export { buildSelector, escapePromQLString, writeRuleFile, yamlString } from '../promql';
+export type { PrometheusRule, PrometheusRuleGroup } from '../promql';
 
 /**
  * Prometheus rule generation. The names are fixed and documented so dashboards and tests can rely on them:
@@ -15,22 +19,6 @@ import type { AlertTier, LabelMatcher, MetricQuery, SLO } from './types';
  * Every rule carries the `slo` label and the SLO's own labels. Output is deterministic: same input, same bytes.
  */
 
-/** A recording or alerting rule, as it will be written to YAML. */
-export interface PrometheusRule {
-  readonly record?: string;
-  readonly alert?: string;
-  readonly expr: string;
-  readonly for?: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
-
-export interface PrometheusRuleGroup {
-  readonly name: string;
-  readonly interval?: string;
-  readonly rules: readonly PrometheusRule[];
-}
-
 /** Options of `prometheusRuleGroups` and `generatePrometheusRules`. */
 export interface RuleOptions {
   /** Alert name of every tier; default `SLOErrorBudgetBurn`. */
@@ -44,57 +32,6 @@ export interface RuleOptions {
 /** The recording-rule name of the error ratio over `windowMs`. */
 export function errorRatioRuleName(windowMs: number): string {
   return `slo:error_ratio:rate${formatDayDuration(windowMs)}`;
-}
-
-/** Characters `escapePromQLString` rewrites. */
-// eslint-disable-next-line no-control-regex
-const NEEDS_PROMQL_ESCAPE = /[\\"\x00-\x1f\x7f]/;
-// eslint-disable-next-line no-control-regex
-const PROMQL_ESCAPES = /[\\"\x00-\x1f\x7f]/g;
-/** Characters `yamlString` rewrites. */
-// eslint-disable-next-line no-control-regex
-const NEEDS_YAML_ESCAPE = /[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
-// eslint-disable-next-line no-control-regex
-const YAML_ESCAPES = /[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
-
-/**
- * Escapes a string for a PromQL double-quoted literal: backslash, double quote and control characters.
- *
- * @example
- * escapePromQLString('a"b\\c\n'); // 'a\\"b\\\\c\\n'
- */
-export function escapePromQLString(value: string): string {
-  return NEEDS_PROMQL_ESCAPE.test(value) ? value.replace(PROMQL_ESCAPES, escapePromQLCharacter) : value;
-}
-
-function escapePromQLCharacter(ch: string): string {
-  if (ch === '\\') return '\\\\';
-  if (ch === '"') return '\\"';
-  if (ch === '\n') return '\\n';
-  if (ch === '\r') return '\\r';
-  if (ch === '\t') return '\\t';
-  return `\\x${(ch.codePointAt(0) as number).toString(16).padStart(2, '0')}`;
-}
-
-function matcherList(matchers: Readonly<Record<string, string>> | readonly LabelMatcher[] | undefined): LabelMatcher[] {
-  if (matchers === undefined) return [];
-  if (Array.isArray(matchers)) return [...(matchers as readonly LabelMatcher[])];
-  return Object.keys(matchers)
-    .sort()
-    .map((label) => ({ label, op: '=' as const, value: (matchers as Record<string, string>)[label] as string }));
-}
-
-/**
- * Builds a PromQL series selector with escaped label values. Matchers given as an object are sorted by label name.
- *
- * @example
- * buildSelector('http_requests_total', { code: '5..', job: 'api' }); // 'http_requests_total{code="5..",job="api"}'
- * buildSelector('up', [{ label: 'job', op: '=~', value: 'api|web' }]); // 'up{job=~"api|web"}'
- */
-export function buildSelector(metric: string, matchers?: Readonly<Record<string, string>> | readonly LabelMatcher[], extra: readonly LabelMatcher[] = []): string {
-  const list = [...matcherList(matchers), ...extra];
-  if (list.length === 0) return metric;
-  return `${metric}{${list.map((m) => `${m.label}${m.op}"${escapePromQLString(m.value)}"`).join(',')}}`;
 }
 
 const SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\})?\s*$/;
@@ -232,58 +169,6 @@ export function prometheusRuleGroups(slos: readonly SLO[], options: RuleOptions 
     }
     return options.interval === undefined ? { name: `vigil-slo-${slo.name}`, rules } : { name: `vigil-slo-${slo.name}`, interval: options.interval, rules };
   });
-}
-
-/**
- * Quotes a string as a YAML double-quoted scalar, escaping backslash, double quote and every control or
- * non-printable character, so any text is safe.
- *
- * @example
- * yamlString('a "b"\n'); // '"a \\"b\\"\\n"'
- */
-export function yamlString(value: string): string {
-  // Only the characters that need it are rewritten (a native scan, not a loop over every character).
-  return `"${NEEDS_YAML_ESCAPE.test(value) ? value.replace(YAML_ESCAPES, escapeYamlCharacter) : value}"`;
-}
-
-function escapeYamlCharacter(ch: string): string {
-  if (ch === '\\') return '\\\\';
-  if (ch === '"') return '\\"';
-  if (ch === '\n') return '\\n';
-  if (ch === '\t') return '\\t';
-  if (ch === '\r') return '\\r';
-  const code = ch.codePointAt(0) as number;
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-
-function yamlMap(map: Readonly<Record<string, string>>, indent: string): string {
-  return Object.keys(map)
-    .map((key) => `${indent}${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : yamlString(key)}: ${yamlString(map[key] as string)}\n`)
-    .join('');
-}
-
-/**
- * Writes rule groups as a Prometheus rule file (YAML text, every value double-quoted). Deterministic.
- *
- * @example
- * writeRuleFile(prometheusRuleGroups([checkout])); // "groups:\n  - name: \"vigil-slo-checkout\"\n ..."
- */
-export function writeRuleFile(groups: readonly PrometheusRuleGroup[]): string {
-  let out = '# Generated by Vigil (@vigil/core/slo). Do not edit by hand; regenerate from the SLO definitions.\ngroups:\n';
-  if (groups.length === 0) return `${out.slice(0, -1)} []\n`;
-  for (const group of groups) {
-    out += `  - name: ${yamlString(group.name)}\n`;
-    if (group.interval !== undefined) out += `    interval: ${yamlString(group.interval)}\n`;
-    out += '    rules:\n';
-    for (const rule of group.rules) {
-      out += rule.record !== undefined ? `      - record: ${yamlString(rule.record)}\n` : `      - alert: ${yamlString(rule.alert as string)}\n`;
-      out += `        expr: ${yamlString(rule.expr)}\n`;
-      if (rule.for !== undefined) out += `        for: ${yamlString(rule.for)}\n`;
-      if (Object.keys(rule.labels).length > 0) out += `        labels:\n${yamlMap(rule.labels, '          ')}`;
-      if (rule.annotations !== undefined && Object.keys(rule.annotations).length > 0) out += `        annotations:\n${yamlMap(rule.annotations, '          ')}`;
-    }
-  }
-  return out;
 }
 
 /**

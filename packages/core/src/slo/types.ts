@@ -3,12 +3,8 @@ import type { Period, TimeWindow, TimeWindowInput } from '../windows';
 /** How the error budget is counted. Names as in OpenSLO. */
 export type BudgetingMethod = 'Occurrences' | 'Timeslices' | 'RatioTimeslices';
 
-/** A label matcher in a PromQL selector. */
-export interface LabelMatcher {
-  readonly label: string;
-  readonly op: '=' | '!=' | '=~' | '!~';
-  readonly value: string;
-}
+export type { LabelMatcher } from '../promql';
+import type { LabelMatcher } from '../promql';
 
 /**
  * Where a metric lives in Prometheus, for rule generation. Either a metric name with matchers (Vigil builds and

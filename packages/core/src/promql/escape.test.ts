@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { escapePromQLString, yamlString } from './prometheus';
+import { escapePromQLString, yamlString } from './index';
 
 /** Reference escapers, one code point at a time (the straightforward form the fast versions must equal). */
 function referencePromQL(value: string): string {
