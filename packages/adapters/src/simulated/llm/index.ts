@@ -1,2 +1,3 @@
-// Placeholder: this area is being built; its exports land here.
-export {};
+/** Seeded LLM usage records for the cost engine (OpenTelemetry GenAI shape), with a designed model-switch scenario. */
+export { simulateLlmUsage, llmVolumeFactor, SIMULATED_LLM_SCENARIO } from './usage';
+export type { SimulatedLlmUsageOptions, SimulatedModelRef } from './usage';
