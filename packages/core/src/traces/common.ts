@@ -1,5 +1,7 @@
 import { describeValue } from '../errors';
+import { idRegister, readSpanId } from './ids';
 import { parentSpanIdOf, spanIdOf } from './model';
+import type { SpanTableBuilder, StagedSpan } from './model';
 import { SPAN_KIND_NAMES, STATUS_NAMES } from './types';
 import type { ParseTraceOptions, SpanAttribute, SpanDetails, SpanEvent, SpanLink, TraceModel } from './types';
 import { WarningCollector } from './warnings';
@@ -65,4 +67,36 @@ export function found(value: unknown): string {
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Starts the staged span of a document's entry, the same way in every format: an entry that is not an object is
+ * dropped with a warning (the result is `undefined`); otherwise its span id is read from `entry[idKey]` (hex, or
+ * base64 too when `base64`), with a warning when it is missing or invalid (the builder then makes a unique one up).
+ */
+export function beginSpan(
+  b: SpanTableBuilder,
+  warnings: WarningCollector,
+  entry: unknown,
+  position: number,
+  context: number,
+  entryPath: string,
+  idKey: string,
+  base64: boolean,
+): StagedSpan | undefined {
+  if (!isObject(entry)) {
+    warnings.add('INVALID_SPAN', undefined, `expected a span object, received ${found(entry)}; dropped`, entryPath);
+    return undefined;
+  }
+  const st = b.begin();
+  st.context = context;
+  st.position = position;
+  st.raw = entry;
+  const rawId = entry[idKey];
+  const idState = readSpanId(rawId, base64);
+  st.idState = idState;
+  st.idHigh = idRegister.high;
+  st.idLow = idRegister.low;
+  if (idState !== 1) warnings.add('INVALID_SPAN_ID', undefined, `${idKey} ${idState === 0 ? 'missing or zero' : `invalid (${found(rawId)})`}; a unique id was made up`, `${entryPath}.${idKey}`);
+  return st;
 }

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import { decodeJaegerTags } from './attributes';
-import { baseDetails, found, isObject, readParseOptions } from './common';
+import { baseDetails, beginSpan, found, isObject, readParseOptions } from './common';
 import { idRegister, idToHex, normaliseTraceId, readSpanId } from './ids';
 import { SpanTableBuilder, finishModel, stagedId } from './model';
 import { addToRegister, readMicros, timeRegister, toBigIntNanos } from './time';
@@ -88,22 +88,11 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
     }
     const traceLevelId = normaliseTraceId(trace.traceID, false);
     for (let k = 0; k < spans.length; k++) {
-      const span = spans[k];
+      const entry = spans[k];
       const spanPath = `${prefix}spans[${k}]`;
-      if (!isObject(span)) {
-        warnings.add('INVALID_SPAN', undefined, `expected a span object, received ${found(span)}; dropped`, spanPath);
-        continue;
-      }
-      const st = b.begin();
-      st.context = context;
-      st.position = k;
-      st.raw = span;
-
-      const idState = readSpanId(span.spanID, false);
-      st.idState = idState;
-      st.idHigh = idRegister.high;
-      st.idLow = idRegister.low;
-      if (idState !== 1) warnings.add('INVALID_SPAN_ID', undefined, `spanID ${idState === 0 ? 'missing or zero' : `invalid (${found(span.spanID)})`}; a unique id was made up`, `${spanPath}.spanID`);
+      const st = beginSpan(b, warnings, entry, k, context, spanPath, 'spanID', false);
+      if (st === undefined) continue;
+      const span = entry as Record<string, unknown>;
 
       let traceId = normaliseTraceId(span.traceID, false);
       if (traceId === undefined || traceId === '') traceId = traceLevelId;

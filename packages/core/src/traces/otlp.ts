@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import { decodeOtlpAttributes, findOtlpStringAttribute } from './attributes';
-import { baseDetails, found, isObject, readParseOptions } from './common';
+import { baseDetails, beginSpan, found, isObject, readParseOptions } from './common';
 import { idRegister, idToHex, normaliseTraceId, readSpanId } from './ids';
 import { SpanTableBuilder, finishModel, stagedId } from './model';
 import { readNanos, timeRegister, toBigIntNanos } from './time';
@@ -163,24 +163,11 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
         contexts.push({ resource, scope: isObject(scopeValue) ? scopeValue : undefined, resourcePath: `${rsPath}.resource` });
         const context = b.addContext(`${ssPath}.spans`);
         for (let k = 0; k < spans.length; k++) {
-          const span = spans[k];
-          if (!isObject(span)) {
-            warnings.add('INVALID_SPAN', undefined, `expected a span object, received ${found(span)}; dropped`, `${ssPath}.spans[${k}]`);
-            continue;
-          }
-          const st = b.begin();
-          st.context = context;
-          st.position = k;
-          st.raw = span;
+          const entry = spans[k];
+          const st = beginSpan(b, warnings, entry, k, context, `${ssPath}.spans[${k}]`, 'spanId', true);
+          if (st === undefined) continue;
+          const span = entry as Record<string, unknown>;
           st.service = service;
-
-          const idState = readSpanId(span.spanId, true);
-          st.idState = idState;
-          st.idHigh = idRegister.high;
-          st.idLow = idRegister.low;
-          if (idState !== 1) {
-            warnings.add('INVALID_SPAN_ID', undefined, `span id ${idState === 0 ? 'missing or zero' : `invalid (${found(span.spanId)})`}; a unique id was made up`, fieldPath(ssPath, k, 'spanId'));
-          }
 
           const rawTraceId = span.traceId;
           const traceId: string | undefined = rawTraceId === lastRawTraceId && lastRawTraceId !== undefined ? lastTraceId : normaliseTraceId(rawTraceId, true);

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import { decodeStringMap } from './attributes';
-import { baseDetails, found, isObject, readParseOptions } from './common';
+import { baseDetails, beginSpan, found, isObject, readParseOptions } from './common';
 import { idRegister, normaliseTraceId, readSpanId } from './ids';
 import { SpanTableBuilder, finishModel, stagedId } from './model';
 import { addToRegister, readMicros, timeRegister, toBigIntNanos } from './time';
@@ -47,22 +47,11 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
   for (const { spans, path } of lists) {
     const context = b.addContext(path);
     for (let k = 0; k < spans.length; k++) {
-      const span = spans[k];
+      const entry = spans[k];
       const spanPath = `${path}[${k}]`;
-      if (!isObject(span)) {
-        warnings.add('INVALID_SPAN', undefined, `expected a span object, received ${found(span)}; dropped`, spanPath);
-        continue;
-      }
-      const st = b.begin();
-      st.context = context;
-      st.position = k;
-      st.raw = span;
-
-      const idState = readSpanId(span.id, false);
-      st.idState = idState;
-      st.idHigh = idRegister.high;
-      st.idLow = idRegister.low;
-      if (idState !== 1) warnings.add('INVALID_SPAN_ID', undefined, `id ${idState === 0 ? 'missing or zero' : `invalid (${found(span.id)})`}; a unique id was made up`, `${spanPath}.id`);
+      const st = beginSpan(b, warnings, entry, k, context, spanPath, 'id', false);
+      if (st === undefined) continue;
+      const span = entry as Record<string, unknown>;
 
       const traceId = normaliseTraceId(span.traceId, false);
       if (traceId === undefined || traceId === '') {
