@@ -5,7 +5,7 @@ import { monthlyFactor, savingsRange } from './opportunity';
 import type { Opportunity, OpportunityEvidence } from './opportunity';
 import { priceUsageTable } from './pricing';
 import type { PricedUsage } from './pricing';
-import { wilsonInterval } from './stats';
+import { wilsonInterval } from '../stats';
 import type { UsageTable } from './table';
 
 const MINUTE = 60_000;

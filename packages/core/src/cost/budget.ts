@@ -6,7 +6,7 @@ import type { ModelRef } from './model-switch';
 import { priceUsageTable } from './pricing';
 import type { PricedUsage } from './pricing';
 import { linearRegression } from '../stats';
-import { studentTCdf, studentTQuantile } from './stats';
+import { studentTCdf, studentTQuantile } from '../stats';
 import type { DictionaryColumn, UsageTable } from './table';
 import { canonicalProvider } from './usage';
 

@@ -4,7 +4,7 @@ import { monthlyFactor, savingsRange } from './opportunity';
 import type { Opportunity } from './opportunity';
 import { priceUsageTable } from './pricing';
 import type { PricedUsage } from './pricing';
-import { bootstrapReplicates, holmAdjust, newcombeInterval, newcombeNonInferiorityPValue, replicateRatioInterval, seededRandom, sortedQuantile } from './stats';
+import { bootstrapReplicates, holmAdjust, newcombeInterval, newcombeNonInferiorityPValue, replicateRatioInterval, seededRandom, sortedQuantile } from '../stats';
 import type { UsageTable } from './table';
 import { canonicalProvider } from './usage';
 

@@ -1,6 +1,7 @@
 /**
  * Shared numeric building blocks for the engines (anomaly detection, forecasting, SLO and cost projections):
- * normal distribution, online and robust statistics, regression, Theil–Sen trend with time until a threshold,
+ * normal and Student-t distributions, binomial intervals (Wilson, Newcombe), a seeded PRNG, bootstraps, Holm's
+ * correction, online and robust statistics, regression, Theil–Sen trend with time until a threshold,
  * autocorrelation and period detection, and the Holt-Winters recursions.
  */
 export { erf, erfc, normalCdf, normalSurvival, normalQuantile, normalCriticalValue } from './normal';
@@ -25,3 +26,18 @@ export {
 } from './holt-winters';
 export type { Seasonality, HoltWintersParameters, HoltWintersState, HoltWintersFit, FitHoltWintersOptions } from './holt-winters';
 export { logGamma } from './special';
+export { regularizedIncompleteBeta, studentTCdf, studentTQuantile } from './student-t';
+export { wilsonInterval, newcombeInterval, newcombeNonInferiorityPValue } from './proportions';
+export type { Interval } from './proportions';
+export { seededRandom } from './random';
+export {
+  bootstrapReplicates,
+  bootstrapQuantileRatio,
+  bootstrapMeanRatio,
+  pairedBootstrapMeanDifference,
+  percentileInterval,
+  replicateRatioInterval,
+  sortedQuantile,
+} from './bootstrap';
+export type { BootstrapEstimate, BootstrapOptions } from './bootstrap';
+export { holmAdjust } from './multiple-testing';

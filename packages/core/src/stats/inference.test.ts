@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   bootstrapQuantileRatio,
+  bootstrapReplicates,
   holmAdjust,
   newcombeInterval,
   newcombeNonInferiorityPValue,
@@ -10,8 +11,8 @@ import {
   studentTCdf,
   studentTQuantile,
   wilsonInterval,
-} from './stats';
-import { normalCdf as sharedNormalCdf } from '../stats';
+} from '.';
+import { normalCdf as sharedNormalCdf } from './normal';
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
@@ -21,6 +22,12 @@ describe('Student t distribution', () => {
     expect(studentTQuantile(0.975, 5)).toBeCloseTo(2.5706, 4);
     expect(studentTQuantile(0.95, 30)).toBeCloseTo(1.6973, 4);
     expect(studentTCdf(2.228, 10)).toBeCloseTo(0.975, 4);
+  });
+  it('keeps its digits near t = 0 (a found counterexample: t = -8.4e-8, df = 64)', () => {
+    const t = -8.429369702178807e-8;
+    // Near 0 the density is Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) ≈ 0.39738 for ν = 64, so F(t) ≈ 0.5 + t · 0.39738.
+    expect(Math.abs(studentTCdf(t, 64) - (0.5 + t * 0.397384))).toBeLessThan(1e-12);
+    expect(Math.abs(studentTCdf(studentTQuantile(studentTCdf(t, 64), 64), 64) - studentTCdf(t, 64))).toBeLessThan(1e-12);
   });
   it('approaches the normal for large df', () => {
     expect(studentTCdf(1.5, 1e6)).toBeCloseTo(sharedNormalCdf(1.5), 6);
@@ -113,5 +120,64 @@ describe('Holm', () => {
         return adjusted.every((a, i) => a >= ps[i]! - 1e-15 && a <= Math.min(1, ps.length * ps[i]!) + 1e-15);
       }),
     );
+  });
+});
+
+describe('quantile bootstrap by rank counting', () => {
+  /** The textbook implementation: draw n values with replacement, sort, take the R-7 quantile. */
+  function sortingReplicates(values: readonly number[], q: number, resamples: number, seed: number): Float64Array {
+    const random = seededRandom(seed);
+    const n = values.length;
+    const out = new Float64Array(resamples);
+    const scratch = new Float64Array(n);
+    for (let r = 0; r < resamples; r++) {
+      for (let i = 0; i < n; i++) scratch[i] = values[Math.floor(random() * n)]!;
+      scratch.sort();
+      const h = (n - 1) * q;
+      const lo = Math.floor(h);
+      const hi = Math.min(lo + 1, n - 1);
+      out[r] = scratch[lo]! + (h - lo) * (scratch[hi]! - scratch[lo]!);
+    }
+    return out;
+  }
+  it('gives exactly the replicates of sorting each resample (ties, duplicates, every q)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (values, q, seed) => {
+          const expected = sortingReplicates(values, q, 25, seed);
+          const actual = bootstrapReplicates(values, q, 25, seed);
+          return actual.every((v, r) => Object.is(v, expected[r]) || v === expected[r]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('two-sample quantile ratio equals the sort-based computation with the same draws', () => {
+    const random = seededRandom(11);
+    const a = Array.from({ length: 300 }, () => Math.round(random() * 1000));
+    const b = Array.from({ length: 200 }, () => random() * 1300);
+    const draw = seededRandom(5);
+    const sortedQ = (x: Float64Array, q: number) => {
+      x.sort();
+      const h = (x.length - 1) * q;
+      const lo = Math.floor(h);
+      return x[lo]! + (h - lo) * (x[Math.min(lo + 1, x.length - 1)]! - x[lo]!);
+    };
+    const ratios = new Float64Array(200);
+    for (let r = 0; r < 200; r++) {
+      const ra = Float64Array.from(a, () => a[Math.floor(draw() * a.length)]!);
+      const rb = Float64Array.from(b, () => b[Math.floor(draw() * b.length)]!);
+      ratios[r] = sortedQ(rb, 0.95) / sortedQ(ra, 0.95);
+    }
+    ratios.sort();
+    const got = bootstrapQuantileRatio(a, b, 0.95, { resamples: 200, seed: 5, confidence: 0.9 });
+    expect(got.lower).toBe(sortedQ(ratios, 0.05));
+    expect(got.upper).toBe(sortedQ(ratios, 0.95));
+  });
+  it('rejects a statistic outside [0, 1]', () => {
+    expect(() => bootstrapReplicates([1, 2], 1.5, 10, 1)).toThrow(/statistic/);
   });
 });
