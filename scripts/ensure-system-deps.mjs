@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs the system packages the test suite runs against, from Debian, when they are missing:
-// Chromium (browser tests, stories, the demo smoke test) and Prometheus with promtool (adapter and rule tests).
+// Chromium (browser tests, stories, the demo smoke test), Prometheus with promtool (adapter and rule tests) and
+// Alertmanager (the v2 client and the grouping/silencing agreement tests).
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 
@@ -8,6 +9,8 @@ const wanted = [
   { bin: '/usr/bin/chromium', pkg: 'chromium' },
   // A real Prometheus for the adapter and SLO-rule tests.
   { bin: '/usr/bin/prometheus', pkg: 'prometheus' },
+  // A real Alertmanager for the v2 API client and the grouping/silence agreement tests.
+  { bin: '/usr/bin/prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
 ];
 const missing = wanted.filter((w) => !existsSync(w.bin)).map((w) => w.pkg);
 if (missing.length === 0) process.exit(0);
