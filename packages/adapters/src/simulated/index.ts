@@ -1,6 +1,6 @@
 /**
  * The seeded simulated data source: the embedded default for the demo, Storybook stories and tests.
- * Traces (`capabilities.traces`) are not simulated yet; `getTrace`/`searchTraces` will join `source.ts` when they are.
+ * Traces (`getTrace`, `searchTraces`) come from the same model: see `TraceSimulator`.
  */
 export { createSimulatedSource, MAX_EVENT_RANGE_MS, MIN_TICK_MS } from './source';
 export type { SimulatedSource } from './source';

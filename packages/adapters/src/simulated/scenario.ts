@@ -78,7 +78,7 @@ export interface SimulatedFailure {
 
 /** What a `failWith` predicate is told about a call. */
 export interface SimulatedCall {
-  readonly method: 'queryRange' | 'queryInstant' | 'listMetrics' | 'labelNames' | 'labelValues' | 'queryEvents' | 'subscribe';
+  readonly method: 'queryRange' | 'queryInstant' | 'listMetrics' | 'labelNames' | 'labelValues' | 'queryEvents' | 'subscribe' | 'getTrace' | 'searchTraces';
   /** The query text, for `queryRange` and `queryInstant`. */
   readonly query?: string;
 }

@@ -24,7 +24,7 @@ afterEach(() => {
 describe('createSimulatedSource', () => {
   it('declares its capabilities and a seed-dependent id', () => {
     const source = createSimulatedSource({ seed: 4, now: () => NOW });
-    expect(source.capabilities).toEqual({ metrics: true, traces: false, events: true, live: true, queryLanguage: 'promql', metadata: true });
+    expect(source.capabilities).toEqual({ metrics: true, traces: true, events: true, live: true, queryLanguage: 'promql', metadata: true });
     expect(source.id).toBe('simulated-4');
     expect(createSimulatedSource({ services: [{ name: 'x', baseRps: 1, latencyP50Ms: 1, latencyP99Ms: 2, errorRatio: 0, routes: [{ route: '/', method: 'GET', weight: 1 }] }] }).id).not.toBe('simulated-1');
   });

@@ -14,6 +14,9 @@ import type {
   SourceEvent,
   SubscribeOptions,
   TimeRange,
+  TracePayload,
+  TraceSearch,
+  TraceSummaryRow,
   Unsubscribe,
 } from '@vigil/core';
 import type { Expr, LabelMatcher } from '../promql/ast';
@@ -36,6 +39,7 @@ import {
   type SimulatedSourceOptions,
 } from './scenario';
 import { SimulatedStorage } from './storage';
+import { TraceSimulator, assertTraceSearch, runTraceSearch } from './traces/generate';
 
 /** Longest range `queryEvents` accepts. */
 export const MAX_EVENT_RANGE_MS = 400 * DAY_MS;
@@ -55,6 +59,16 @@ export interface SimulatedSource extends DataSource {
   labelValues(label: string, request?: LabelQuery, options?: QueryOptions): Promise<string[]>;
   queryEvents(request: EventQuery, options?: QueryOptions): Promise<SourceEvent[]>;
   subscribe(listener: LiveListener, options?: SubscribeOptions): Unsubscribe;
+  /**
+   * One trace by id, as OTLP/JSON. Ids encode (seed, service, time, route), so the trace is regenerated, not stored.
+   * Fails with SourceError NOT_FOUND for an id this source did not make (or a trace not finished at `now()`), and
+   * BAD_QUERY for a value that is not a 32-digit hex trace id.
+   */
+  getTrace(traceId: string, options?: QueryOptions): Promise<TracePayload>;
+  /** Summaries of the finished traces matching a search, newest first (default limit 20). */
+  searchTraces(request: TraceSearch, options?: QueryOptions): Promise<TraceSummaryRow[]>;
+  /** The trace generator behind `getTrace` and `searchTraces` (headers, layout), for tests and stories. */
+  readonly traces: TraceSimulator;
   /** Deploys and incidents in a range, with their model parameters (error ratio, latency factor). */
   schedule(range: TimeRange): { readonly deploys: readonly Deploy[]; readonly incidents: readonly Incident[] };
 }
@@ -105,6 +119,7 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
 
   const schedule = new Schedule(seed, services, incidents.random ?? true, scripted);
   const storage = new SimulatedStorage(seed, services, schedule, scrapeIntervalMs, now);
+  const traces = new TraceSimulator(seed, id, services, schedule);
 
   /** Runs the common prologue of every call: abort check, artificial latency, simulated failure. */
   async function begin(call: SimulatedCall, signal: AbortSignal | undefined): Promise<void> {
@@ -147,9 +162,8 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
     scrapeIntervalMs,
     services,
     storage,
-    // Traces are not simulated yet: when they are, `getTrace`/`searchTraces` join this object (seeded from the same
-    // schedule, so slow traces line up with incidents) and `traces` turns true.
-    capabilities: { metrics: true, traces: false, events: true, live: true, queryLanguage: 'promql', metadata: true },
+    traces,
+    capabilities: { metrics: true, traces: true, events: true, live: true, queryLanguage: 'promql', metadata: true },
 
     schedule(range) {
       assertRange(range, 'range', Infinity);
@@ -243,6 +257,28 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
       }
       out.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
       return out;
+    },
+
+    async getTrace(traceId: string, queryOptions: QueryOptions = {}): Promise<TracePayload> {
+      const signal = queryOptions?.signal;
+      await begin({ method: 'getTrace' }, signal);
+      if (typeof traceId !== 'string' || !/^[0-9a-fA-F]{32}$/.test(traceId)) {
+        throw new SourceError('BAD_QUERY', `traceId: expected 32 hex digits, received ${typeof traceId === 'string' ? JSON.stringify(traceId.slice(0, 80)) : String(traceId)}`, { path: 'traceId' });
+      }
+      const header = traces.decodeId(traceId, now());
+      if (header === undefined) throw new SourceError('NOT_FOUND', `trace ${traceId.toLowerCase()} not found`, { path: 'traceId' });
+      const payload = traces.toPayload(traces.generate(header));
+      if (signal?.aborted) throw abortError(signal, 'getTrace');
+      return payload;
+    },
+
+    async searchTraces(request: TraceSearch, queryOptions: QueryOptions = {}): Promise<TraceSummaryRow[]> {
+      const signal = queryOptions?.signal;
+      await begin({ method: 'searchTraces' }, signal);
+      assertTraceSearch(request);
+      const rows = runTraceSearch(traces, request, now());
+      if (signal?.aborted) throw abortError(signal, 'searchTraces');
+      return rows;
     },
 
     subscribe(listener: LiveListener, subscribeOptions: SubscribeOptions = {}): Unsubscribe {
