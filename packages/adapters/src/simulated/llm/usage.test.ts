@@ -71,7 +71,7 @@ describe('simulateLlmUsage', () => {
   it('the engine recommends the equal-quality switch and refuses the worse one, with the reason', () => {
     const { opportunities, evaluations } = findModelSwitches(table, priced, { catalogue: DEFAULT_PRICE_CATALOGUE });
     const { equalQuality, worseQuality } = SIMULATED_LLM_SCENARIO;
-    const find = (s: typeof equalQuality) => evaluations.find((e) => e.feature === s.feature && e.from.model === s.from.model && e.to.model === s.to.model);
+    const find = (s: { readonly feature: string; readonly from: { readonly model: string }; readonly to: { readonly model: string } }) => evaluations.find((e) => e.feature === s.feature && e.from.model === s.from.model && e.to.model === s.to.model);
     const recommended = find(equalQuality);
     expect(recommended?.recommended, recommended?.reasons.join('; ')).toBe(true);
     expect(recommended!.monthlySavings.expected).toBeGreaterThan(0);
