@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
+// @ts-expect-error -- jsdom ships no types and @types/jsdom is not a dependency; only its DOM parser is used here.
 import { JSDOM } from 'jsdom';
 import { ValidationError } from '../errors';
 import { buildSlackMessage, SLACK_LIMITS } from './slack';
