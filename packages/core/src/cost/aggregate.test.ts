@@ -155,6 +155,54 @@ describe('aggregateUsage', () => {
       { numRuns: 150 },
     );
   });
+  it('equals the brute force with a range, a mask, an origin and a sparse key space; NaN only where documented', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordArb, { maxLength: 150 }),
+        fc.subarray<UsageDimension>(['model', 'feature', 'user']),
+        // 1 ms buckets over 5 days make ~4·10^8 keys per combination: the Map path; a day and 6 h the dense one.
+        fc.constantFrom(DAY, DAY / 4, 1),
+        fc.integer({ min: -DAY, max: DAY }),
+        fc.integer({ min: 0, max: 5 * DAY }),
+        fc.integer({ min: 0, max: 5 * DAY }),
+        fc.infiniteStream(fc.boolean()),
+        (records, by, interval, origin, a, b, keep) => {
+          const range = { start: Math.min(a, b), end: Math.max(a, b) + 1 };
+          const mask = Uint8Array.from(records, () => (keep.next().value ? 1 : 0));
+          const table = createUsageTable(records);
+          const result = aggregateUsage(table, priceUsageTable(table, catalogue), { by, interval, origin, range, mask });
+          const kept = records.filter((r, i) => mask[i] === 1 && r.timestamp >= range.start && r.timestamp < range.end);
+          const shifted = kept.map((r) => ({ ...r, timestamp: r.timestamp - origin }));
+          const oracle = bruteForce(shifted, by, interval);
+          if (result.rows.length !== oracle.size || result.total.requests !== kept.length) return false;
+          for (const row of result.rows) {
+            const key = by.map((d) => row.key[d] ?? '∅');
+            key.push(String(row.bucketStart! - origin));
+            const o = oracle.get(JSON.stringify(key));
+            if (!o || row.requests !== o.requests || row.pricedRequests !== o.priced || !close(row.spend, o.spend) || !close(row.latencyP95, o.p95) || !close(row.quality, o.quality)) return false;
+            // NaN-free: a metric is NaN only when its documented denominator is zero.
+            const nanOnlyWhen: [number, boolean][] = [
+              [row.spend, false],
+              [row.inputTokens, false],
+              [row.successRate, row.requests === 0],
+              [row.costPer1kTokens, o.tokens === 0],
+              [row.costPerSuccessfulRequest, o.pricedSuccesses === 0],
+              [row.latencyP50, Number.isNaN(o.p95)],
+              [row.latencyP99, Number.isNaN(o.p95)],
+              [row.tokenEfficiency, row.inputTokens === 0],
+              [row.cacheHitRate, row.inputTokens === 0],
+              [row.quality, row.qualitySamples === 0],
+              [row.contextUtilisation, Number.isNaN(o.utilisation)],
+            ];
+            if (nanOnlyWhen.some(([v, allowed]) => (Number.isNaN(v) ? !allowed : !Number.isFinite(v) || allowed))) return false;
+          }
+          const all = kept.flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs]));
+          return close(result.total.latencyP95, all.length ? r7(all, 0.95) : NaN);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
   it('computes a hand-checked example', () => {
     const table = createUsageTable([
       { timestamp: 0, provider: 'openai', model: 'big', inputTokens: 1000, outputTokens: 100, latencyMs: 100, feature: 'f', quality: 1 },

@@ -96,43 +96,29 @@ function dimensionColumn(table: UsageTable, dimension: UsageDimension, path: str
   }
 }
 
-/** Per-group accumulators, one typed array per metric. */
-class Accumulators {
-  readonly requests: Float64Array;
-  readonly successes: Float64Array;
-  readonly priced: Float64Array;
-  readonly pricedSuccesses: Float64Array;
-  readonly spend: Float64Array;
-  readonly uncached: Float64Array;
-  readonly cacheRead: Float64Array;
-  readonly cacheWrite: Float64Array;
-  readonly output: Float64Array;
-  readonly reasoning: Float64Array;
-  readonly pricedTokens: Float64Array;
-  readonly utilisationSum: Float64Array;
-  readonly utilisationCount: Float64Array;
-  readonly qualitySum: Float64Array;
-  readonly qualityCount: Float64Array;
-  readonly latencyCount: Int32Array;
-  constructor(groups: number) {
-    this.requests = new Float64Array(groups);
-    this.successes = new Float64Array(groups);
-    this.priced = new Float64Array(groups);
-    this.pricedSuccesses = new Float64Array(groups);
-    this.spend = new Float64Array(groups);
-    this.uncached = new Float64Array(groups);
-    this.cacheRead = new Float64Array(groups);
-    this.cacheWrite = new Float64Array(groups);
-    this.output = new Float64Array(groups);
-    this.reasoning = new Float64Array(groups);
-    this.pricedTokens = new Float64Array(groups);
-    this.utilisationSum = new Float64Array(groups);
-    this.utilisationCount = new Float64Array(groups);
-    this.qualitySum = new Float64Array(groups);
-    this.qualityCount = new Float64Array(groups);
-    this.latencyCount = new Int32Array(groups);
-  }
-}
+/**
+ * Per-group accumulators, interleaved: group g's metrics are `acc[g * STRIDE + field]`, so one record touches one or
+ * two cache lines instead of one line per metric array.
+ */
+const REQUESTS = 0;
+const SUCCESSES = 1;
+const PRICED = 2;
+const PRICED_SUCCESSES = 3;
+const SPEND = 4;
+const UNCACHED = 5;
+const CACHE_READ = 6;
+const CACHE_WRITE = 7;
+const OUTPUT = 8;
+const REASONING = 9;
+const PRICED_TOKENS = 10;
+const UTILISATION_SUM = 11;
+const UTILISATION_COUNT = 12;
+const QUALITY_SUM = 13;
+const QUALITY_COUNT = 14;
+const LATENCY_COUNT = 15;
+const STRIDE = 16;
+/** Largest composite key space indexed by a dense array (Int32Array of this many entries at most). */
+const DENSE_LIMIT = 1 << 22;
 
 const DEFAULT_QUANTILES = [0.5, 0.95, 0.99];
 
@@ -169,115 +155,130 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
   const dimensions = options.by;
   const columns = dimensions.map((d, i) => dimensionColumn(table, d, `options.by[${i}]`));
   const timestamps = table.timestamps;
+  const rangeStart = range !== undefined ? range.start : -Infinity;
+  const rangeEnd = range !== undefined ? range.end : Infinity;
 
-  // Rows that take part, and the bucket range.
-  let minBucket = Infinity;
-  let maxBucket = -Infinity;
-  const include = new Uint8Array(n);
-  const bucketOf = interval !== undefined ? new Float64Array(n) : undefined;
-  for (let i = 0; i < n; i++) {
-    if (mask !== undefined && mask[i] === 0) continue;
-    const t = timestamps[i]!;
-    if (range !== undefined && !(t >= range.start && t < range.end)) continue;
-    include[i] = 1;
-    if (bucketOf !== undefined) {
-      const b = Math.floor((t - origin) / interval!);
-      bucketOf[i] = b;
-      if (b < minBucket) minBucket = b;
-      if (b > maxBucket) maxBucket = b;
+  // Pass 1 (timestamps only): the bucket range of the rows that take part.
+  let minBucket = 0;
+  let bucketCount = 1;
+  if (interval !== undefined) {
+    let lowest = Infinity;
+    let highest = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (mask !== undefined && mask[i] === 0) continue;
+      const t = timestamps[i]!;
+      if (!(t >= rangeStart && t < rangeEnd)) continue;
+      if (t < lowest) lowest = t;
+      if (t > highest) highest = t;
+    }
+    if (highest >= lowest) {
+      minBucket = Math.floor((lowest - origin) / interval);
+      bucketCount = Math.floor((highest - origin) / interval) - minBucket + 1;
     }
   }
-  const bucketCount = interval !== undefined && maxBucket >= minBucket ? maxBucket - minBucket + 1 : 1;
 
-  // Mixed-radix composite key: code + 1 per dimension (0 = missing), bucket last.
+  // Mixed-radix composite key: code + 1 per dimension (0 = missing), bucket last. Small key spaces index a dense
+  // array; large ones a Map (only on first sight of a key per row: the Map is consulted per row, not per metric).
   const radices = columns.map((c) => c.values.length + 1);
   let space = bucketCount;
   for (const r of radices) space *= r;
   if (space > Number.MAX_SAFE_INTEGER) throw new ValidationError('options.by', 'dimensions whose combined cardinality (times the buckets) stays below 2^53', space);
-  const dense = space <= 4_000_000;
-  const denseIndex = dense ? new Int32Array(space).fill(-1) : undefined;
-  const sparseIndex = dense ? undefined : new Map<number, number>();
-  const groupOf = new Int32Array(n).fill(-1);
+  const denseIndex = space <= DENSE_LIMIT ? new Int32Array(space).fill(-1) : undefined;
+  const sparseIndex = denseIndex === undefined ? new Map<number, number>() : undefined;
+  const groupOf = new Int32Array(n);
   const groupKeys: number[] = [];
   const dimensionCount = columns.length;
+  const codes0 = dimensionCount > 0 ? columns[0]!.codes : undefined;
+  const codes1 = dimensionCount > 1 ? columns[1]!.codes : undefined;
+  const radix1 = dimensionCount > 1 ? radices[1]! : 1;
   const codeArrays = columns.map((c) => c.codes);
+  const contextByPrice = Float64Array.from(priced.catalogue.entries, (e) => e.entry.contextWindow ?? NaN);
+  const { cost, priceIndex } = priced;
+  const { uncachedInputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, outputTokens, reasoningTokens, ok, quality, latencyMs, contextWindow } = table;
+  let acc: Float64Array = new Float64Array(STRIDE * 64);
+
+  // Pass 2 (fused): group id per row, then every metric summed into that group's accumulator block.
   for (let i = 0; i < n; i++) {
-    if (include[i] === 0) continue;
-    let key = 0;
-    for (let d = 0; d < dimensionCount; d++) key = key * radices[d]! + (codeArrays[d]![i]! + 1);
-    if (bucketOf !== undefined) key = key * bucketCount + (bucketOf[i]! - minBucket);
-    let group: number;
+    const t = timestamps[i]!;
+    if ((mask !== undefined && mask[i] === 0) || !(t >= rangeStart && t < rangeEnd)) {
+      groupOf[i] = -1;
+      continue;
+    }
+    let key: number;
+    if (dimensionCount <= 2) {
+      key = dimensionCount === 0 ? 0 : dimensionCount === 1 ? codes0![i]! + 1 : (codes0![i]! + 1) * radix1 + codes1![i]! + 1;
+    } else {
+      key = 0;
+      for (let d = 0; d < dimensionCount; d++) key = key * radices[d]! + (codeArrays[d]![i]! + 1);
+    }
+    if (interval !== undefined) key = key * bucketCount + (Math.floor((t - origin) / interval) - minBucket);
+    let g: number;
     if (denseIndex !== undefined) {
-      group = denseIndex[key]!;
-      if (group < 0) {
-        group = groupKeys.length;
-        denseIndex[key] = group;
+      g = denseIndex[key]!;
+      if (g < 0) {
+        g = groupKeys.length;
+        denseIndex[key] = g;
         groupKeys.push(key);
+        if ((g + 1) * STRIDE > acc.length) acc = grow(acc);
       }
     } else {
       const found = sparseIndex!.get(key);
       if (found === undefined) {
-        group = groupKeys.length;
-        sparseIndex!.set(key, group);
+        g = groupKeys.length;
+        sparseIndex!.set(key, g);
         groupKeys.push(key);
-      } else group = found;
+        if ((g + 1) * STRIDE > acc.length) acc = grow(acc);
+      } else g = found;
     }
-    groupOf[i] = group;
+    groupOf[i] = g;
+    const at = g * STRIDE;
+    const success = ok[i]!;
+    const uncached = uncachedInputTokens[i]!;
+    const read = cacheReadTokens[i]!;
+    const write = cacheWrite5mTokens[i]! + cacheWrite1hTokens[i]!;
+    const reasoning = reasoningTokens[i]!;
+    const input = uncached + read + write;
+    const out = outputTokens[i]! + reasoning;
+    acc[at + REQUESTS]! += 1;
+    acc[at + SUCCESSES]! += success;
+    acc[at + UNCACHED]! += uncached;
+    acc[at + CACHE_READ]! += read;
+    acc[at + CACHE_WRITE]! += write;
+    acc[at + OUTPUT]! += out;
+    acc[at + REASONING]! += reasoning;
+    const c = cost[i]!;
+    if (c === c) {
+      acc[at + PRICED]! += 1;
+      acc[at + PRICED_SUCCESSES]! += success;
+      acc[at + SPEND]! += c;
+      acc[at + PRICED_TOKENS]! += input + out;
+    }
+    let window = contextWindow[i]!;
+    if (window !== window) {
+      const p = priceIndex[i]!;
+      if (p >= 0) window = contextByPrice[p]!;
+    }
+    if (window === window) {
+      acc[at + UTILISATION_SUM]! += input / window;
+      acc[at + UTILISATION_COUNT]! += 1;
+    }
+    const q = quality[i]!;
+    if (q === q) {
+      acc[at + QUALITY_SUM]! += q;
+      acc[at + QUALITY_COUNT]! += 1;
+    }
+    const latency = latencyMs[i]!;
+    if (latency === latency) acc[at + LATENCY_COUNT]! += 1;
   }
 
   const groups = groupKeys.length;
-  const acc = new Accumulators(groups + 1); // the last slot is the total
-  const total = groups;
-  const contextByPrice = priced.catalogue.entries.map((e) => e.entry.contextWindow ?? NaN);
-  const { cost, priceIndex } = priced;
-  const { uncachedInputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, outputTokens, reasoningTokens, ok, quality, latencyMs, contextWindow } = table;
-  for (let i = 0; i < n; i++) {
-    const g = groupOf[i]!;
-    if (g < 0) continue;
-    const success = ok[i]!;
-    const input = uncachedInputTokens[i]! + cacheReadTokens[i]! + cacheWrite5mTokens[i]! + cacheWrite1hTokens[i]!;
-    const out = outputTokens[i]! + reasoningTokens[i]!;
-    const c = cost[i]!;
-    const isPriced = c === c ? 1 : 0;
-    let window = contextWindow[i]!;
-    if (window !== window && priceIndex[i]! >= 0) window = contextByPrice[priceIndex[i]!]!;
-    const q = quality[i]!;
-    const latency = latencyMs[i]!;
-    const slot = g;
-    acc.requests[slot]! += 1;
-    acc.successes[slot]! += success;
-    acc.uncached[slot]! += uncachedInputTokens[i]!;
-    acc.cacheRead[slot]! += cacheReadTokens[i]!;
-    acc.cacheWrite[slot]! += cacheWrite5mTokens[i]! + cacheWrite1hTokens[i]!;
-    acc.output[slot]! += out;
-    acc.reasoning[slot]! += reasoningTokens[i]!;
-    if (isPriced) {
-      acc.priced[slot]! += 1;
-      acc.pricedSuccesses[slot]! += success;
-      acc.spend[slot]! += c;
-      acc.pricedTokens[slot]! += input + out;
-    }
-    if (window === window) {
-      acc.utilisationSum[slot]! += input / window;
-      acc.utilisationCount[slot]! += 1;
-    }
-    if (q === q) {
-      acc.qualitySum[slot]! += q;
-      acc.qualityCount[slot]! += 1;
-    }
-    if (latency === latency) acc.latencyCount[slot]! += 1;
-  }
-  // The total is the sum of the groups.
-  for (const column of [acc.requests, acc.successes, acc.priced, acc.pricedSuccesses, acc.spend, acc.uncached, acc.cacheRead, acc.cacheWrite, acc.output, acc.reasoning, acc.pricedTokens, acc.utilisationSum, acc.utilisationCount, acc.qualitySum, acc.qualityCount]) {
-    let sum = 0;
-    for (let g = 0; g < groups; g++) sum += column[g]!;
-    column[total] = sum;
-  }
-  for (let g = 0; g < groups; g++) acc.latencyCount[total]! += acc.latencyCount[g]!;
+  const total = groups; // the last block is the total: the sum of the groups
+  if ((groups + 1) * STRIDE > acc.length) acc = grow(acc, (groups + 1) * STRIDE);
+  for (let g = 0; g < groups; g++) for (let f = 0; f < STRIDE; f++) acc[total * STRIDE + f]! += acc[g * STRIDE + f]!;
 
-  // Latencies gathered per group (counting sort), then exact quantiles per group.
+  // Pass 3: latencies gathered per group (counting sort on the group ids), then exact quantiles per group slice.
   const offsets = new Int32Array(groups + 1);
-  for (let g = 0; g < groups; g++) offsets[g + 1] = offsets[g]! + acc.latencyCount[g]!;
+  for (let g = 0; g < groups; g++) offsets[g + 1] = offsets[g]! + acc[g * STRIDE + LATENCY_COUNT]!;
   const gathered = new Float64Array(offsets[groups]!);
   const cursor = offsets.slice(0, groups);
   for (let i = 0; i < n; i++) {
@@ -288,8 +289,8 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
 
   const rowFor = (slot: number, key: Record<string, string | null>, bucketStart: number | undefined, latencies: Float64Array): UsageAggregateRow => {
     const latencyQuantiles = latencies.length > 0 ? Array.from(exactQuantiles(latencies, qs)) : qs.map(() => NaN);
-    const input = acc.uncached[slot]! + acc.cacheRead[slot]! + acc.cacheWrite[slot]!;
-    const requests = acc.requests[slot]!;
+    const input = acc[slot * STRIDE + UNCACHED]! + acc[slot * STRIDE + CACHE_READ]! + acc[slot * STRIDE + CACHE_WRITE]!;
+    const requests = acc[slot * STRIDE + REQUESTS]!;
     const p = (q: number) => {
       const at = qs.indexOf(q);
       return at >= 0 ? latencyQuantiles[at]! : latencies.length > 0 ? exactQuantiles(latencies, [q])[0]! : NaN;
@@ -298,29 +299,29 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
       key,
       bucketStart,
       requests,
-      successes: acc.successes[slot]!,
-      failures: requests - acc.successes[slot]!,
-      successRate: requests > 0 ? acc.successes[slot]! / requests : NaN,
-      pricedRequests: acc.priced[slot]!,
-      unpricedRequests: requests - acc.priced[slot]!,
-      spend: acc.spend[slot]!,
+      successes: acc[slot * STRIDE + SUCCESSES]!,
+      failures: requests - acc[slot * STRIDE + SUCCESSES]!,
+      successRate: requests > 0 ? acc[slot * STRIDE + SUCCESSES]! / requests : NaN,
+      pricedRequests: acc[slot * STRIDE + PRICED]!,
+      unpricedRequests: requests - acc[slot * STRIDE + PRICED]!,
+      spend: acc[slot * STRIDE + SPEND]!,
       inputTokens: input,
-      uncachedInputTokens: acc.uncached[slot]!,
-      cacheReadTokens: acc.cacheRead[slot]!,
-      cacheWriteTokens: acc.cacheWrite[slot]!,
-      outputTokens: acc.output[slot]!,
-      reasoningTokens: acc.reasoning[slot]!,
-      costPer1kTokens: acc.pricedTokens[slot]! > 0 ? (acc.spend[slot]! / acc.pricedTokens[slot]!) * 1000 : NaN,
-      costPerSuccessfulRequest: acc.pricedSuccesses[slot]! > 0 ? acc.spend[slot]! / acc.pricedSuccesses[slot]! : NaN,
+      uncachedInputTokens: acc[slot * STRIDE + UNCACHED]!,
+      cacheReadTokens: acc[slot * STRIDE + CACHE_READ]!,
+      cacheWriteTokens: acc[slot * STRIDE + CACHE_WRITE]!,
+      outputTokens: acc[slot * STRIDE + OUTPUT]!,
+      reasoningTokens: acc[slot * STRIDE + REASONING]!,
+      costPer1kTokens: acc[slot * STRIDE + PRICED_TOKENS]! > 0 ? (acc[slot * STRIDE + SPEND]! / acc[slot * STRIDE + PRICED_TOKENS]!) * 1000 : NaN,
+      costPerSuccessfulRequest: acc[slot * STRIDE + PRICED_SUCCESSES]! > 0 ? acc[slot * STRIDE + SPEND]! / acc[slot * STRIDE + PRICED_SUCCESSES]! : NaN,
       latencyQuantiles,
       latencyP50: p(0.5),
       latencyP95: p(0.95),
       latencyP99: p(0.99),
-      tokenEfficiency: input > 0 ? acc.output[slot]! / input : NaN,
-      contextUtilisation: acc.utilisationCount[slot]! > 0 ? acc.utilisationSum[slot]! / acc.utilisationCount[slot]! : NaN,
-      cacheHitRate: input > 0 ? acc.cacheRead[slot]! / input : NaN,
-      quality: acc.qualityCount[slot]! > 0 ? acc.qualitySum[slot]! / acc.qualityCount[slot]! : NaN,
-      qualitySamples: acc.qualityCount[slot]!,
+      tokenEfficiency: input > 0 ? acc[slot * STRIDE + OUTPUT]! / input : NaN,
+      contextUtilisation: acc[slot * STRIDE + UTILISATION_COUNT]! > 0 ? acc[slot * STRIDE + UTILISATION_SUM]! / acc[slot * STRIDE + UTILISATION_COUNT]! : NaN,
+      cacheHitRate: input > 0 ? acc[slot * STRIDE + CACHE_READ]! / input : NaN,
+      quality: acc[slot * STRIDE + QUALITY_COUNT]! > 0 ? acc[slot * STRIDE + QUALITY_SUM]! / acc[slot * STRIDE + QUALITY_COUNT]! : NaN,
+      qualitySamples: acc[slot * STRIDE + QUALITY_COUNT]!,
     };
   };
 
@@ -366,4 +367,11 @@ export function aggregateToCsv(aggregate: UsageAggregate): string {
     ]);
   }
   return toCsv(rows);
+}
+
+/** A copy of `acc` with at least twice the room (or `minimum`), for accumulator blocks of newly seen groups. */
+function grow(acc: Float64Array, minimum = 0): Float64Array {
+  const next = new Float64Array(Math.max(acc.length * 2, minimum));
+  next.set(acc);
+  return next;
 }

@@ -45,22 +45,24 @@ interface Rates {
   batchFallback: boolean;
 }
 
-function tierFor(price: CompiledPrice, totalInput: number): { prices: TokenPrices; tier: number | undefined } {
-  let chosen: TokenPrices = price.entry;
-  let tier: number | undefined;
-  for (const t of price.tiers) {
-    if (totalInput > t.aboveInputTokens) {
-      chosen = t;
-      tier = t.aboveInputTokens;
-    }
-  }
-  return { prices: chosen, tier };
+/** Index of the tier a total input falls in: 0 for the base prices, k for `price.tiers[k - 1]` (the last one passed). */
+function tierIndexFor(price: CompiledPrice, totalInput: number): number {
+  let tier = 0;
+  const tiers = price.tiers;
+  for (let t = 0; t < tiers.length; t++) if (totalInput > tiers[t]!.aboveInputTokens) tier = t + 1;
+  return tier;
 }
 
 /** Resolves every rate of a record. `scratch` is reused to avoid allocation on hot paths. */
 function ratesFor(price: CompiledPrice, totalInput: number, batch: boolean, scratch: Rates): Rates {
+  return ratesForTier(price, tierIndexFor(price, totalInput), batch, scratch);
+}
+
+/** The rates of one tier (see {@link tierIndexFor}), with batch discounts applied when `batch`. */
+function ratesForTier(price: CompiledPrice, tierIndex: number, batch: boolean, scratch: Rates): Rates {
   const base = price.entry;
-  const { prices, tier } = tierFor(price, totalInput);
+  const prices: TokenPrices = tierIndex === 0 ? base : price.tiers[tierIndex - 1]!;
+  const tier = tierIndex === 0 ? undefined : price.tiers[tierIndex - 1]!.aboveInputTokens;
   const scale = tier === undefined || base.input === 0 ? 1 : prices.input / base.input;
   const cacheRead = prices.cacheRead ?? (base.cacheRead !== undefined ? base.cacheRead * scale : undefined);
   const write5m = prices.cacheWrite5m ?? (base.cacheWrite5m !== undefined ? base.cacheWrite5m * scale : undefined);
@@ -204,80 +206,11 @@ export function priceUsageTable(table: UsageTable, catalogue: PriceCatalogue, op
   const cost = new Float64Array(n);
   const inputCost = new Float64Array(n);
   const outputCost = new Float64Array(n);
-  const priceIndex = new Int32Array(n).fill(-1);
-  const indexOf = new Map<CompiledPrice, number>();
-  catalogue.entries.forEach((e, i) => indexOf.set(e, i));
+  const priceIndex = new Int32Array(n);
+  const { priced, total, fallbacks, unpricedByPair, modelCount } = priceColumnsInto(table, catalogue, options, cost, inputCost, outputCost, priceIndex);
   const providers = table.provider.values;
   const models = table.model.values;
-  const modelCount = Math.max(1, models.length);
-  const pairCandidates: (CompiledPrice[] | undefined)[] = new Array(providers.length * modelCount);
-  const overrideCandidates = options.model !== undefined ? priceCandidates(catalogue, options.provider ?? '', options.model) : undefined;
-  const unpricedByPair = new Map<number, { records: number; input: number; output: number }>();
-  const rates = newRates();
-  let priced = 0;
-  let total = 0;
-  let cacheReadFallbacks = 0;
-  let cacheWriteFallbacks = 0;
-  let batchFallbacks = 0;
-  const { timestamps, uncachedInputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, outputTokens, reasoningTokens, batch } = table;
-  const providerCodes = table.provider.codes;
-  const modelCodes = table.model.codes;
   const mask = options.mask;
-  for (let i = 0; i < n; i++) {
-    if (mask !== undefined && mask[i] === 0) {
-      cost[i] = inputCost[i] = outputCost[i] = NaN;
-      continue;
-    }
-    const pair = providerCodes[i]! * modelCount + modelCodes[i]!;
-    let candidates = overrideCandidates;
-    if (candidates === undefined) {
-      candidates = pairCandidates[pair];
-      if (candidates === undefined) {
-        candidates = priceCandidates(catalogue, providers[providerCodes[i]!]!, models[modelCodes[i]!]!);
-        pairCandidates[pair] = candidates;
-      }
-    }
-    const at = options.priceAt ?? timestamps[i]!;
-    let price: CompiledPrice | undefined;
-    for (let c = 0; c < candidates.length; c++) {
-      const candidate = candidates[c]!;
-      if (at >= candidate.from && at < candidate.to) {
-        price = candidate;
-        break;
-      }
-    }
-    const uncached = uncachedInputTokens[i]!;
-    const read = cacheReadTokens[i]!;
-    const w5 = cacheWrite5mTokens[i]!;
-    const w1 = cacheWrite1hTokens[i]!;
-    const out = outputTokens[i]!;
-    const reasoning = reasoningTokens[i]!;
-    if (price === undefined) {
-      cost[i] = inputCost[i] = outputCost[i] = NaN;
-      let u = unpricedByPair.get(pair);
-      if (u === undefined) {
-        u = { records: 0, input: 0, output: 0 };
-        unpricedByPair.set(pair, u);
-      }
-      u.records++;
-      u.input += uncached + read + w5 + w1;
-      u.output += out + reasoning;
-      continue;
-    }
-    const isBatch = batchMode === 'all' || (batchMode === 'recorded' && batch[i] === 1);
-    const r = ratesFor(price, uncached + read + w5 + w1, isBatch, rates);
-    const inCost = (uncached * r.input + read * r.cacheRead + w5 * r.cacheWrite5m + w1 * r.cacheWrite1h) * PER_MILLION;
-    const outCost = (out * r.output + reasoning * r.reasoning) * PER_MILLION;
-    inputCost[i] = inCost;
-    outputCost[i] = outCost;
-    cost[i] = inCost + outCost;
-    priceIndex[i] = indexOf.get(price)!;
-    priced++;
-    total += inCost + outCost;
-    if (read > 0 && r.cacheReadFallback) cacheReadFallbacks++;
-    if ((w5 > 0 && r.cacheWrite5mFallback) || (w1 > 0 && r.cacheWrite1hFallback)) cacheWriteFallbacks++;
-    if (isBatch && r.batchFallback) batchFallbacks++;
-  }
   const unpriced: UnpricedModel[] = [];
   for (const [pair, u] of unpricedByPair) {
     const providerCode = Math.floor(pair / modelCount);
@@ -301,7 +234,144 @@ export function priceUsageTable(table: UsageTable, catalogue: PriceCatalogue, op
     unpricedRecords: counted - priced,
     totalCost: total,
     unpriced,
-    fallbacks: { cacheReadAtInputPrice: cacheReadFallbacks, cacheWriteAtFallbackPrice: cacheWriteFallbacks, batchAtFullPrice: batchFallbacks },
+    fallbacks,
     catalogue,
+  };
+}
+
+/** Rates of one catalogue entry × tier × batch flag, resolved once (a Float64Array of the six per-token rates). */
+const RATE_FIELDS = 6;
+
+/** What {@link priceColumnsInto} counted. */
+interface PricingTotals {
+  readonly priced: number;
+  readonly total: number;
+  readonly fallbacks: PriceFallbacks;
+  /** provider code × modelCount + model code → unpriced usage. */
+  readonly unpricedByPair: Map<number, { records: number; input: number; output: number }>;
+  readonly modelCount: number;
+}
+
+/**
+ * The pricing loop behind {@link priceUsageTable}, writing into caller-owned columns (so re-pricing the same table
+ * under several models reuses them). Per record it costs a date check over the pair's few candidates, a tier test
+ * and six multiply-adds: rates are resolved once per entry × tier × batch flag and cached, candidates once per
+ * provider × model, and nothing is allocated per record. Options are assumed validated.
+ */
+export function priceColumnsInto(table: UsageTable, catalogue: PriceCatalogue, options: PriceTableOptions, cost: Float64Array, inputCost: Float64Array, outputCost: Float64Array, priceIndex: Int32Array): PricingTotals {
+  const n = table.length;
+  const batchMode = options.batch ?? 'recorded';
+  const entries = catalogue.entries;
+  const indexOf = new Map<CompiledPrice, number>();
+  let maxTiers = 0;
+  entries.forEach((e, i) => {
+    indexOf.set(e, i);
+    if (e.tiers.length > maxTiers) maxTiers = e.tiers.length;
+  });
+  const tierSlots = maxTiers + 1;
+  // rates[((entry × tierSlots) + tier) × 2 + batch] → offset into rateValues (-1 until resolved).
+  const rateSlot = new Int32Array(entries.length * tierSlots * 2).fill(-1);
+  const rateValues: number[] = [];
+  const rateFlags: number[] = []; // bit 0 cache-read fallback, 1 write-5m fallback, 2 write-1h fallback, 3 batch fallback
+  const scratch = newRates();
+  const resolve = (entry: number, tier: number, isBatch: boolean): number => {
+    const key = ((entry * tierSlots + tier) * 2) + (isBatch ? 1 : 0);
+    let at = rateSlot[key]!;
+    if (at < 0) {
+      const price = entries[entry]!;
+      const r = ratesForTier(price, tier, isBatch, scratch);
+      at = rateValues.length;
+      rateValues.push(r.input, r.cacheRead, r.cacheWrite5m, r.cacheWrite1h, r.output, r.reasoning);
+      rateFlags.push((r.cacheReadFallback ? 1 : 0) | (r.cacheWrite5mFallback ? 2 : 0) | (r.cacheWrite1hFallback ? 4 : 0) | (r.batchFallback ? 8 : 0));
+      rateSlot[key] = at;
+    }
+    return at;
+  };
+  const providers = table.provider.values;
+  const models = table.model.values;
+  const modelCount = Math.max(1, models.length);
+  const pairCandidates: (Int32Array | undefined)[] = new Array(providers.length * modelCount);
+  const overrideCandidates = options.model !== undefined ? Int32Array.from(priceCandidates(catalogue, options.provider ?? '', options.model), (c) => indexOf.get(c)!) : undefined;
+  const unpricedByPair = new Map<number, { records: number; input: number; output: number }>();
+  let priced = 0;
+  let total = 0;
+  let cacheReadFallbacks = 0;
+  let cacheWriteFallbacks = 0;
+  let batchFallbacks = 0;
+  const { timestamps, uncachedInputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, outputTokens, reasoningTokens, batch } = table;
+  const providerCodes = table.provider.codes;
+  const modelCodes = table.model.codes;
+  const mask = options.mask;
+  const priceAt = options.priceAt;
+  const entryFrom = Float64Array.from(entries, (e) => e.from);
+  const entryTo = Float64Array.from(entries, (e) => e.to);
+  for (let i = 0; i < n; i++) {
+    if (mask !== undefined && mask[i] === 0) {
+      cost[i] = inputCost[i] = outputCost[i] = NaN;
+      priceIndex[i] = -1;
+      continue;
+    }
+    const pair = providerCodes[i]! * modelCount + modelCodes[i]!;
+    let candidates: Int32Array | undefined = overrideCandidates;
+    if (candidates === undefined) {
+      candidates = pairCandidates[pair];
+      if (candidates === undefined) {
+        candidates = Int32Array.from(priceCandidates(catalogue, providers[providerCodes[i]!]!, models[modelCodes[i]!]!), (c) => indexOf.get(c)!);
+        pairCandidates[pair] = candidates;
+      }
+    }
+    const at = priceAt ?? timestamps[i]!;
+    let entry = -1;
+    for (let c = 0; c < candidates.length; c++) {
+      const e = candidates[c]!;
+      if (at >= entryFrom[e]! && at < entryTo[e]!) {
+        entry = e;
+        break;
+      }
+    }
+    const uncached = uncachedInputTokens[i]!;
+    const read = cacheReadTokens[i]!;
+    const w5 = cacheWrite5mTokens[i]!;
+    const w1 = cacheWrite1hTokens[i]!;
+    const out = outputTokens[i]!;
+    const reasoning = reasoningTokens[i]!;
+    if (entry < 0) {
+      cost[i] = inputCost[i] = outputCost[i] = NaN;
+      priceIndex[i] = -1;
+      let u = unpricedByPair.get(pair);
+      if (u === undefined) {
+        u = { records: 0, input: 0, output: 0 };
+        unpricedByPair.set(pair, u);
+      }
+      u.records++;
+      u.input += uncached + read + w5 + w1;
+      u.output += out + reasoning;
+      continue;
+    }
+    const totalInput = uncached + read + w5 + w1;
+    const tier = tierIndexFor(entries[entry]!, totalInput);
+    const isBatch = batchMode === 'all' || (batchMode === 'recorded' && batch[i] === 1);
+    const r = resolve(entry, tier, isBatch);
+    const inCost = (uncached * rateValues[r]! + read * rateValues[r + 1]! + w5 * rateValues[r + 2]! + w1 * rateValues[r + 3]!) * PER_MILLION;
+    const outCost = (out * rateValues[r + 4]! + reasoning * rateValues[r + 5]!) * PER_MILLION;
+    inputCost[i] = inCost;
+    outputCost[i] = outCost;
+    cost[i] = inCost + outCost;
+    priceIndex[i] = entry;
+    priced++;
+    total += inCost + outCost;
+    const flags = rateFlags[r / RATE_FIELDS]!;
+    if (flags !== 0) {
+      if (read > 0 && flags & 1) cacheReadFallbacks++;
+      if ((w5 > 0 && flags & 2) || (w1 > 0 && flags & 4)) cacheWriteFallbacks++;
+      if (isBatch && flags & 8) batchFallbacks++;
+    }
+  }
+  return {
+    priced,
+    total,
+    fallbacks: { cacheReadAtInputPrice: cacheReadFallbacks, cacheWriteAtFallbackPrice: cacheWriteFallbacks, batchAtFullPrice: batchFallbacks },
+    unpricedByPair,
+    modelCount,
   };
 }
