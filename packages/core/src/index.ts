@@ -13,3 +13,7 @@ export * from './nab';
 export * from './cost';
 export * from './alerting';
 export * from './notify';
+// alerting and notify both declare the shared Alert / AlertGroup shape (structurally the same); the root exports alerting's.
+export type { Alert, AlertGroup } from './alerting';
+// slo and alerting both name a MaintenanceWindow; the root keeps slo's (alerting's is AlertMaintenanceWindow at the root).
+export type { MaintenanceWindow } from './slo';

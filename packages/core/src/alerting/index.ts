@@ -6,3 +6,11 @@
  */
 export type * from './types';
 export { ALERT_SEVERITIES, ALERT_REDUCER_TYPES, THRESHOLD_OPERATORS, ALERT_CONDITION_TYPES, NO_DATA_BEHAVIORS } from './types';
+export { validateRule, validateRules, assertValidRule, MAX_RULE_DURATION_MS } from './validate';
+export { parseTemplate, renderTemplate, humanize, humanizeDuration, TEMPLATE_SOURCE_MAX, TEMPLATE_OUTPUT_MAX, TEMPLATE_ACTIONS_MAX } from './template';
+export type { Template, TemplateContext, TemplateFilter, TemplatePart } from './template';
+export { alertFingerprint, compileMatcher, compileMatchers, matchesAll } from './labels';
+export type { CompiledMatcher } from './labels';
+export { isMaintenanceWindowOpen } from './maintenance';
+export { AlertEvaluator, createAlertEvaluator } from './evaluator';
+export { backtest } from './backtest';

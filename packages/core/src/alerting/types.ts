@@ -256,6 +256,9 @@ export interface MaintenanceWindow {
   readonly activeRange?: TimeRange;
 }
 
+/** Alias of {@link MaintenanceWindow} under a name that does not clash with the SLO engine's at the package root. */
+export type AlertMaintenanceWindow = MaintenanceWindow;
+
 /**
  * An inhibition rule (Alertmanager semantics): a firing alert matching `sourceMatchers` mutes every alert matching
  * `targetMatchers` that has the same values (missing = empty) for every label in `equal`. An alert never inhibits itself.
@@ -436,6 +439,10 @@ export interface SnapshotGroup {
   readonly nextStep: number;
   /** Last notification time per active step. */
   readonly stepNotifiedAt: readonly number[];
+  /** Fingerprints of the firing alerts last notified. */
+  readonly notified?: readonly string[];
+  /** Receivers notified so far (they get the resolved notification). */
+  readonly receivers?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
