@@ -14,3 +14,7 @@ export type { CompiledMatcher } from './labels';
 export { isMaintenanceWindowOpen } from './maintenance';
 export { AlertEvaluator, createAlertEvaluator } from './evaluator';
 export { backtest } from './backtest';
+export { exportPrometheusRules } from './prometheus';
+export type { PrometheusExportOptions } from './prometheus';
+export { evaluateFromSource } from './source';
+export type { EvaluateFromSourceOptions } from './source';
