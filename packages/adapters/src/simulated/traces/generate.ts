@@ -2,7 +2,7 @@ import { SourceError } from '@vigil/core';
 import type { TracePayload, TraceSearch, TraceSummaryRow } from '@vigil/core';
 import { expectedRps, incidentStrength, modelKeys } from '../model';
 import { hashAt, hashString, mix32, normalAt, poissonAt, streamKey, uniformAt } from '../random';
-import { DAY_MS, type ResolvedService, type Schedule } from '../scenario';
+import { DAY_MS, type Incident, type ResolvedService, type Schedule } from '../scenario';
 import { DEFAULT_LANGUAGES, leafSpanName, resolvePlans, type ResolvedPlans, type ResolvedStep } from './plan';
 
 /** Share of each service's requests that is traced (one in 2,000): the fleet's default traffic gives ~2,000 traces an hour. */
@@ -39,6 +39,12 @@ export interface ServiceConditions {
   readonly errorRatio: number;
   /** Factor on the median latency (incidents, deploy warm-up). */
   readonly latencyFactor: number;
+}
+
+interface SlotContext {
+  readonly incidents: readonly Incident[];
+  /** Deploy times, ascending; the first is at or before the start of the slot (or scan range). */
+  readonly deploys: readonly number[];
 }
 
 /** What is decided about a trace before its spans are laid out: enough to filter on duration and status. */
@@ -110,6 +116,8 @@ export class TraceSimulator {
   private readonly countKeys: readonly number[];
   private readonly noiseKeys: readonly number[];
   private readonly traceKey: number;
+  private readonly slotContexts = new Map<number, SlotContext>();
+  private rangeContext: { readonly from: number; readonly to: number; readonly services: readonly SlotContext[] } | undefined;
 
   constructor(
     seed: number,
@@ -127,16 +135,43 @@ export class TraceSimulator {
   /** The error ratio and latency factor of a service at time t, as the metrics model computes them. */
   conditionsAt(service: number, t: number): ServiceConditions {
     const spec = this.services[service]!;
-    const sinceDeploy = t - this.schedule.lastDeployAtOrBefore(service, t).time;
+    const range = this.rangeContext;
+    const context = range !== undefined && t >= range.from && t < range.to ? range.services[service]! : this.slotContext(service, Math.floor(t / TRACE_SLOT_MS));
+    // the last deploy at or before t (deploys[0] always is)
+    const deploys = context.deploys;
+    let lo = 0;
+    let hi = deploys.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (deploys[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    const lastDeploy = deploys[lo]!;
+    const sinceDeploy = t - lastDeploy;
     let errorRatio = spec.errorRatio;
     let latencyFactor = sinceDeploy < WARMUP_SPAN_MS ? 1 + WARMUP_EXTRA_LATENCY * Math.exp(-sinceDeploy / WARMUP_DECAY_MS) : 1;
-    for (const incident of this.schedule.incidents(service, t, t)) {
+    for (const incident of context.incidents) {
       const strength = incidentStrength(incident, t);
       if (strength <= 0) continue;
       errorRatio = Math.max(errorRatio, spec.errorRatio + (incident.errorRatio - spec.errorRatio) * strength);
       latencyFactor *= 1 + (incident.latencyFactor - 1) * strength;
     }
     return { errorRatio: Math.min(errorRatio, 1 - spec.notFoundRatio), latencyFactor };
+  }
+
+  /** The incidents and deploy times that matter in one slot of a service (the last deploy before it first). */
+  private slotContext(service: number, slot: number): SlotContext {
+    const key = slot * 64 + service;
+    let context = this.slotContexts.get(key);
+    if (context !== undefined) return context;
+    const start = slot * TRACE_SLOT_MS;
+    const end = start + TRACE_SLOT_MS;
+    const deploys = [this.schedule.lastDeployAtOrBefore(service, start).time];
+    for (const deploy of this.schedule.deploys(service, start + 1, end)) deploys.push(deploy.time);
+    context = { incidents: this.schedule.incidents(service, start, end), deploys };
+    if (this.slotContexts.size > 20_000) this.slotContexts.clear();
+    this.slotContexts.set(key, context);
+    return context;
   }
 
   /** How many traces of a service start in a slot. */
@@ -207,7 +242,26 @@ export class TraceSimulator {
     const end = Math.min(to, now);
     if (!(end > from)) return;
     const first = Math.floor(from / TRACE_SLOT_MS);
-    for (let slot = Math.floor((end - 1) / TRACE_SLOT_MS); slot >= first; slot--) {
+    const lastSlot = Math.floor((end - 1) / TRACE_SLOT_MS);
+    const rangeFrom = first * TRACE_SLOT_MS;
+    const rangeTo = (lastSlot + 1) * TRACE_SLOT_MS;
+    this.rangeContext = {
+      from: rangeFrom,
+      to: rangeTo,
+      services: this.services.map((_, s) => ({
+        incidents: this.schedule.incidents(s, rangeFrom, rangeTo),
+        deploys: [this.schedule.lastDeployAtOrBefore(s, rangeFrom).time, ...this.schedule.deploys(s, rangeFrom + 1, rangeTo).map((d) => d.time)],
+      })),
+    };
+    try {
+      this.scanSlots(first, lastSlot, from, end, now, visit);
+    } finally {
+      this.rangeContext = undefined;
+    }
+  }
+
+  private scanSlots(first: number, lastSlot: number, from: number, end: number, now: number, visit: (headers: TraceHeader[]) => boolean): void {
+    for (let slot = lastSlot; slot >= first; slot--) {
       const headers: TraceHeader[] = [];
       for (let s = 0; s < this.services.length; s++) {
         const count = this.countInSlot(s, slot);
