@@ -1,2 +1,16 @@
-// Placeholder: this area is being built; its exports land here.
-export {};
+export { AlertsPanel } from './AlertsPanel';
+export type { AlertsPanelProps } from './AlertsPanel';
+export { AlertHistory } from './AlertHistory';
+export type { AlertHistoryProps } from './AlertHistory';
+export { SilenceEditor } from './SilenceEditor';
+export type { SilenceEditorProps } from './SilenceEditor';
+export { groupAlertsBySeverity, safeLink } from './panel-model';
+export type { SeverityGroup } from './panel-model';
+export { ruleTimelines } from './history-model';
+export type { RuleTimeline, TimelineBand, TimelineState } from './history-model';
+export { validateSilenceDraft, silencePreview, matchersForAlert, matcherOperator, SILENCE_OPERATORS } from './silence-model';
+export type { SilenceDraft, SilenceAlert, SilenceOperator } from './silence-model';
+export { AlertRuleBuilder } from './AlertRuleBuilder';
+export type { AlertRuleBuilderProps } from './AlertRuleBuilder';
+export { EMPTY_RULE, backtestEvents, problemsByField, queryForMetric } from './builder-model';
+export { useMetricCatalog, useLabelValues } from './useMetricCatalog';
