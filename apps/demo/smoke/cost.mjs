@@ -83,7 +83,7 @@ export default async function costChecks({ page, check, assert, runAxe, shotsDir
       assert(/\$\d/.test(spend ?? '') && !/\$0\.00(?!\d)/.test(spend ?? ''), `the spend KPI shows ${spend}`);
       assert(/acme-support-ft-2.*not priced/.test(spend ?? ''), `the spend KPI does not name the unpriced model: ${spend}`);
       const meter = await panel.locator('.vigil-spend-gauge [role="meter"]').getAttribute('aria-valuetext');
-      assert(/spent of a \$300\.00 budget/.test(meter ?? '') && /chance of exceeding/.test(meter ?? ''), `budget meter says ${meter}`);
+      assert(/spent of a \$180\.00 budget/.test(meter ?? '') && /chance of exceeding/.test(meter ?? ''), `budget meter says ${meter}`);
       const nodes = await panel.locator('.vigil-cost-tree [role="listitem"]').count();
       assert(nodes >= 2, `the attribution tree shows ${nodes} providers`);
       // keyboard: open the first provider and come back

@@ -34,7 +34,7 @@ export const COST_HISTORY_MS = 7 * DAY;
 /** Model switches need samples: the Models tab looks at least this far back. */
 export const MODEL_WINDOW_MIN_MS = DAY;
 /** The weekly LLM budget of the demo (US dollars), for the budget gauge. */
-export const WEEKLY_BUDGET_USD = 300;
+export const WEEKLY_BUDGET_USD = 180;
 
 export interface CostRequest {
   readonly seed: number;

@@ -77,7 +77,7 @@ function TreeInner(props: CostAttributionTreeProps & { readonly forwardedRef: Fo
     const root = hierarchy<AttributionNode>(focus, (d) => d.children).sum((d) => (d.children.length === 0 ? Math.max(0, d.spend) : 0));
     if (!(root.value! > 0)) return undefined;
     const result: HierarchyRectangularNode<AttributionNode> =
-      layout === 'treemap' ? treemap<AttributionNode>().tile(treemapSquarify).size([width, height]).paddingInner(2).paddingTop((d) => (d.depth === 1 ? 18 : 0)).round(true)(root) : partition<AttributionNode>().size([height, width]).padding(1).round(true)(root);
+      layout === 'treemap' ? treemap<AttributionNode>().tile(treemapSquarify).size([width, height]).paddingInner(2).paddingTop((d) => (d.depth >= 1 ? 16 : 0)).round(true)(root) : partition<AttributionNode>().size([height, width]).padding(1).round(true)(root);
     return result;
   }, [focus, layout, width, height]);
 
@@ -147,15 +147,18 @@ function TreeInner(props: CostAttributionTreeProps & { readonly forwardedRef: Fo
             const h = Math.max(0, y1 - y0);
             const isChild = d.depth === 1;
             const index = isChild ? children.indexOf(d) : -1;
-            const showText = w > 46 && h > 16;
             const fill = colorOf(d);
+            // Treemap: a parent is an outline with its name in a header band; only leaves are filled (nested fills
+            // would darken until the text is unreadable). Icicle: every cell is a filled band.
+            const nested = layout === 'treemap' && d.children !== undefined;
+            const twoLines = !nested && h > 30 && w > 60;
             const rect = (
               <>
-                <rect x={x0} y={y0} width={w} height={h} fill={fill} fillOpacity={isChild ? 0.28 : 0.5} stroke={isChild ? 'var(--vigil-fg-muted)' : 'var(--vigil-surface)'} strokeWidth={isChild ? 1 : 1} />
-                {showText && (
-                  <text x={x0 + 4} y={y0 + 13} fontSize={isChild ? 12 : 11} fontWeight={isChild ? 650 : 400} fill="var(--vigil-fg)" style={{ pointerEvents: 'none' }}>
-                    <tspan>{truncate(d.data.name, Math.floor((w - 8) / 6.5))}</tspan>
-                    {(layout === 'icicle' ? h > 30 : h > 30 || !isChild) && w > 60 && (
+                <rect x={x0} y={y0} width={w} height={h} fill={fill} fillOpacity={nested ? 0.08 : 0.3} stroke={isChild ? 'var(--vigil-fg-muted)' : fill} strokeOpacity={isChild ? 1 : 0.7} strokeWidth={1} />
+                {w > 40 && h > 14 && (
+                  <text x={x0 + 4} y={y0 + 12} fontSize={isChild ? 12 : 11} fontWeight={isChild ? 650 : 400} fill="var(--vigil-fg)" style={{ pointerEvents: 'none' }}>
+                    <tspan>{truncate(nested || !twoLines ? `${d.data.name} · ${formatUsd(d.data.spend, { compact: true })}` : d.data.name, Math.floor((w - 8) / 6.4))}</tspan>
+                    {twoLines && (
                       <tspan x={x0 + 4} dy={14} fill="var(--vigil-fg-muted)" fontWeight={400}>
                         {formatUsd(d.data.spend, { compact: true })}
                       </tspan>

@@ -66,12 +66,10 @@ function CardInner(props: CostOptimizationCardProps & { readonly forwardedRef: F
     const scope = Object.entries(o.scope);
     const list = (items: readonly OpportunityEvidence[]) =>
       items.map((e, i) => (
-        <div key={`${e.label}-${i}`} style={{ display: 'contents' }}>
+        <div key={`${e.label}-${i}`} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) auto', columnGap: 12, alignItems: 'baseline' }}>
           <dt style={{ ...mutedStyle, minWidth: 0 }}>{e.label}</dt>
-          <dd style={{ margin: 0, textAlign: 'end', ...numericStyle }}>
-            {evidenceValue(e)}
-            {e.detail !== undefined && <span style={{ display: 'block', fontSize: '0.6875rem', ...mutedStyle }}>{e.detail}</span>}
-          </dd>
+          <dd style={{ margin: 0, textAlign: 'end', whiteSpace: 'nowrap', ...numericStyle }}>{evidenceValue(e)}</dd>
+          {e.detail !== undefined && <dd style={{ gridColumn: '1 / -1', margin: 0, fontSize: '0.6875rem', overflowWrap: 'anywhere', ...mutedStyle }}>{e.detail}</dd>}
         </div>
       ));
     body = (
@@ -97,11 +95,11 @@ function CardInner(props: CostOptimizationCardProps & { readonly forwardedRef: F
         {o.evidence.length > 0 && (
           <div>
             <h4 style={{ margin: '4px 0', fontSize: '0.8125rem', fontWeight: 600 }}>Evidence</h4>
-            <dl style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) auto', gap: '4px 12px', margin: 0, fontSize: '0.8125rem' }}>{list(shown)}</dl>
+            <dl style={{ display: 'grid', gap: 6, margin: 0, fontSize: '0.8125rem' }}>{list(shown)}</dl>
             {hidden.length > 0 && (
               <details style={{ marginTop: 4, fontSize: '0.8125rem' }}>
                 <summary style={{ cursor: 'pointer' }}>Show {hidden.length} more</summary>
-                <dl style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) auto', gap: '4px 12px', margin: '4px 0 0' }}>{list(hidden)}</dl>
+                <dl style={{ display: 'grid', gap: 6, margin: '6px 0 0' }}>{list(hidden)}</dl>
               </details>
             )}
           </div>

@@ -243,14 +243,14 @@ function MatrixInner(props: ModelComparisonMatrixProps & { readonly forwardedRef
       <div style={{ overflowX: 'auto' }}>
         <div role="table" aria-labelledby={titleId} aria-describedby={noteId} aria-rowcount={sortedRows.length + 1} aria-colcount={dimensions.length + visibleMetrics.length} style={{ minWidth, fontSize: '0.8125rem', ...numericStyle }}>
           <div role="rowgroup">
-            <div role="row" aria-rowindex={1} style={{ display: 'grid', gridTemplateColumns: grid, alignItems: 'center', minHeight: 34, borderBottom: '1px solid var(--vigil-border)', color: 'var(--vigil-fg-muted)' }}>
+            <div role="row" aria-rowindex={1} style={{ display: 'grid', gridTemplateColumns: grid, alignItems: 'center', minHeight: 34, padding: '4px 0', borderBottom: '1px solid var(--vigil-border)', color: 'var(--vigil-fg-muted)' }}>
               {headerGroup?.headers.map((header) => {
                 const sorted = header.column.getIsSorted();
                 const isMetric = !header.id.startsWith('dim:');
                 const direction = isMetric ? METRICS[header.id as MatrixMetric].direction : 'neutral';
                 return (
                   <div key={header.id} role="columnheader" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'} style={{ ...cellStyle, overflow: 'visible', justifyContent: isMetric ? 'flex-end' : 'flex-start' }}>
-                    <button type="button" style={sortButtonStyle} onClick={header.column.getToggleSortingHandler()} title={direction === 'neutral' ? undefined : `${direction === 'lower' ? 'Lower' : 'Higher'} is better`}>
+                    <button type="button" style={{ ...sortButtonStyle, whiteSpace: 'normal', textAlign: isMetric ? 'end' : 'start', lineHeight: 1.2 }} onClick={header.column.getToggleSortingHandler()} title={direction === 'neutral' ? undefined : `${direction === 'lower' ? 'Lower' : 'Higher'} is better`}>
                       {String(header.column.columnDef.header)}
                       <SortArrow direction={sorted} />
                     </button>
