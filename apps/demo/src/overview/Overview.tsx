@@ -21,6 +21,7 @@ import { complement, divideSeries, lastTimestamp, lastValue, nameByService, quan
 import { ErrorBoundary } from '../shell/ErrorBoundary';
 import { AVAILABILITY_THRESHOLDS, ERROR_RATIO_THRESHOLDS, latencyThresholds } from './thresholds';
 import { toState, type QueryState } from './useSourceQuery';
+import { anomalyMarkers } from './anomalyMarkers';
 
 interface OverviewProps {
   readonly range: RangeKey;
@@ -408,15 +409,17 @@ function HealthPanel({ rate, errors, p99, selected, onSelect }: HealthPanelProps
 interface ChartPanelProps extends Omit<TimeSeriesChartProps, 'loading' | 'error' | 'onDraw' | 'syncGroup' | 'chartId'> {
   readonly id: string;
   readonly state: { readonly loading: boolean; readonly error: unknown; readonly data: unknown };
+  /** Anomaly markers among the events (read by the smoke test). */
+  readonly anomalyCount?: number;
 }
 
 /** A chart wired to the sync group, with the attributes the smoke test reads (state, series count and names). */
-function ChartPanel({ id, state, series = [], ...chart }: ChartPanelProps) {
+function ChartPanel({ id, state, series = [], anomalyCount, ...chart }: ChartPanelProps) {
   const [drawn, setDrawn] = useState<ChartDrawInfo | undefined>(undefined);
   const hasData = series.length > 0;
   const status = state.error !== undefined ? 'error' : hasData && drawn !== undefined && drawn.pointsDrawn > 0 ? 'ready' : state.loading ? 'loading' : 'empty';
   return (
-    <div className="ov-chart" data-chart={id} data-state={status} data-series-count={series.length} data-series-names={series.map((s) => s.name ?? '').join(',')}>
+    <div className="ov-chart" data-chart={id} data-state={status} data-series-count={series.length} data-series-names={series.map((s) => s.name ?? '').join(',')} data-anomalies={anomalyCount}>
       <TimeSeriesChart
         {...chart}
         series={series}
@@ -438,16 +441,20 @@ function markers(events: readonly SourceEvent[] | undefined): SourceEvent[] {
 function ErrorChart({ state, series, events }: { state: ChartPanelProps['state']; series: readonly Series[]; events: readonly SourceEvent[] | undefined }) {
   const percent = useMemo(() => series.map((entry) => scaleSeries(entry, 100)), [series]);
   const incidents = useMemo(() => markers(events).filter((event) => event.kind === 'incident'), [events]);
+  // Anomalies on the live data: the detector runs over the ~240 visible points of each series (bounded work).
+  const anomalies = useMemo(() => anomalyMarkers(percent, '%'), [percent]);
+  const shown = useMemo(() => [...incidents, ...anomalies], [incidents, anomalies]);
   return (
     <ChartPanel
       id="errors"
       title="Error rate by service"
-      description="Share of 5xx responses per service, in percent, with the warning threshold and incidents."
+      description="Share of 5xx responses per service, in percent, with the warning threshold, incidents, and anomalies found by the ensemble detector as alert markers."
       state={state}
       series={percent}
       unit="%"
       thresholds={[{ value: (ERROR_RATIO_THRESHOLDS.warning ?? 0.01) * 100, label: 'warning 1%', severity: 'warning' }]}
-      events={incidents}
+      events={shown}
+      anomalyCount={anomalies.length}
     />
   );
 }
@@ -456,17 +463,20 @@ function LatencyChart({ state, derived, events }: { state: QueryState<Series[]>;
   const { p50, p95, p99 } = derived;
   const lines = useMemo(() => [p50, p95, p99].filter((line): line is Series => line !== undefined), [p50, p95, p99]);
   const bands = useMemo((): PercentileBand[] => (p50 && p99 ? [{ lower: p50, upper: p99, label: 'p50–p99' }] : []), [p50, p99]);
-  const shown = useMemo(() => markers(events), [events]);
+  const p99Only = useMemo(() => (p99 === undefined ? [] : [p99]), [p99]);
+  const anomalies = useMemo(() => anomalyMarkers(p99Only, 'ms'), [p99Only]);
+  const shown = useMemo(() => [...markers(events), ...anomalies], [events, anomalies]);
   return (
     <ChartPanel
       id="latency"
       title="Latency p50 / p95 / p99"
-      description="Request latency percentiles in milliseconds, with the p50 to p99 band, deploys as markers and incidents as shaded ranges."
+      description="Request latency percentiles in milliseconds, with the p50 to p99 band, deploys as markers, incidents as shaded ranges, and p99 anomalies found by the ensemble detector as alert markers."
       state={state}
       series={lines}
       bands={bands}
       unit="ms"
       events={shown}
+      anomalyCount={anomalies.length}
     />
   );
 }
