@@ -22,22 +22,123 @@ function positive(value: number | undefined, fallback: number, path: string): nu
   return v;
 }
 
-/** Row indices grouped by a key per row (key -1 = skip), each group in timestamp order. */
-function groupRowsByTime(table: UsageTable, keyOf: (i: number) => number): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < table.length; i++) {
-    const key = keyOf(i);
-    if (key < 0) continue;
-    let rows = groups.get(key);
-    if (rows === undefined) {
-      rows = [];
-      groups.set(key, rows);
-    }
-    rows.push(i);
+/** The time order of each timestamps column seen, kept while the column lives (tables are immutable). */
+const timeOrders = /* @__PURE__ */ new WeakMap<Float64Array, Int32Array>();
+
+/**
+ * Row indices sorted by (timestamp, index). Already-sorted columns cost one check; whole-millisecond timestamps
+ * spanning less than 2^32 ms (~50 days) are radix-sorted in two stable 16-bit passes; anything else falls back to a
+ * comparison sort.
+ */
+function timeOrder(timestamps: Float64Array): Int32Array {
+  const cached = timeOrders.get(timestamps);
+  if (cached !== undefined) return cached;
+  const n = timestamps.length;
+  const order = new Int32Array(n);
+  let sorted = true;
+  let integral = true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = timestamps[i]!;
+    order[i] = i;
+    if (i > 0 && t < timestamps[i - 1]!) sorted = false;
+    if (t !== Math.floor(t)) integral = false;
+    if (t < min) min = t;
+    if (t > max) max = t;
   }
-  const t = table.timestamps;
-  for (const rows of groups.values()) rows.sort((a, b) => t[a]! - t[b]! || a - b);
-  return groups;
+  if (!sorted) {
+    if (integral && max - min < 4294967296) {
+      const keys = new Uint32Array(n);
+      for (let i = 0; i < n; i++) keys[i] = (timestamps[i]! - min) >>> 0;
+      const buffer = new Int32Array(n);
+      const counts = new Int32Array(65537);
+      for (let i = 0; i < n; i++) counts[(keys[i]! & 0xffff) + 1]!++;
+      for (let b = 0; b < 65536; b++) counts[b + 1]! += counts[b]!;
+      for (let i = 0; i < n; i++) buffer[counts[keys[i]! & 0xffff]!++] = i;
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[(keys[i]! >>> 16) + 1]!++;
+      for (let b = 0; b < 65536; b++) counts[b + 1]! += counts[b]!;
+      for (let k = 0; k < n; k++) {
+        const i = buffer[k]!;
+        order[counts[keys[i]! >>> 16]!++] = i;
+      }
+    } else {
+      order.sort((a, b) => timestamps[a]! - timestamps[b]! || a - b);
+    }
+  }
+  timeOrders.set(timestamps, order);
+  return order;
+}
+
+/**
+ * Row indices grouped by a key per row (key < 0 = skip), each group in timestamp order, as views into one Int32Array
+ * (a counting sort over the table's time order: no per-row arrays, no per-group sort). Groups with fewer than
+ * `minimumSize` rows are left out. Map order is the order of each key's first row, as before.
+ */
+function groupRowsByTime(table: UsageTable, keyOf: (i: number) => number, minimumSize = 1): Map<number, Int32Array> {
+  const n = table.length;
+  const groupOf = new Int32Array(n);
+  const groupKeys: number[] = [];
+  let maxKey = -1;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = keyOf(i);
+    keys[i] = key;
+    if (key > maxKey) maxKey = key;
+  }
+  const sizes: number[] = [];
+  if (maxKey < Math.max(65536, 8 * n)) {
+    const dense = new Int32Array(maxKey + 1).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      if (key < 0) {
+        groupOf[i] = -1;
+        continue;
+      }
+      let g = dense[key]!;
+      if (g < 0) {
+        g = groupKeys.length;
+        dense[key] = g;
+        groupKeys.push(key);
+        sizes.push(0);
+      }
+      groupOf[i] = g;
+      sizes[g]!++;
+    }
+  } else {
+    const sparse = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      if (key < 0) {
+        groupOf[i] = -1;
+        continue;
+      }
+      let g = sparse.get(key);
+      if (g === undefined) {
+        g = groupKeys.length;
+        sparse.set(key, g);
+        groupKeys.push(key);
+        sizes.push(0);
+      }
+      groupOf[i] = g;
+      sizes[g]!++;
+    }
+  }
+  const groups = groupKeys.length;
+  const offsets = new Int32Array(groups + 1);
+  for (let g = 0; g < groups; g++) offsets[g + 1] = offsets[g]! + sizes[g]!;
+  const rows = new Int32Array(offsets[groups]!);
+  const cursor = offsets.slice(0, groups);
+  const order = timeOrder(table.timestamps);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const g = groupOf[i]!;
+    if (g >= 0) rows[cursor[g]!++] = i;
+  }
+  const result = new Map<number, Int32Array>();
+  for (let g = 0; g < groups; g++) if (sizes[g]! >= minimumSize) result.set(groupKeys[g]!, rows.subarray(offsets[g]!, offsets[g + 1]!));
+  return result;
 }
 
 /** Options of {@link findCachingOpportunities}. */
@@ -376,7 +477,8 @@ export function findWaste(table: UsageTable, priced: PricedUsage, options: Waste
 
   // Failed calls, and whether the same request was sent again afterwards.
   const requestCount = Math.max(1, table.requestHash.values.length);
-  const byRequest = groupRowsByTime(table, (i) => (table.requestHash.codes[i]! < 0 ? -1 : pairOf(i) * requestCount + table.requestHash.codes[i]!));
+  // A request seen once is neither retried nor a duplicate: only groups of two or more matter.
+  const byRequest = groupRowsByTime(table, (i) => (table.requestHash.codes[i]! < 0 ? -1 : pairOf(i) * requestCount + table.requestHash.codes[i]!), 2);
   const retried = new Uint8Array(n);
   const duplicate = new Uint8Array(n); // 1 = within the window, 2 = within the certain window
   for (const rows of byRequest.values()) {
@@ -450,7 +552,7 @@ export function findWaste(table: UsageTable, priced: PricedUsage, options: Waste
 
   // Runaway outputs, against the feature × model median.
   const featureCount = table.feature.values.length + 1;
-  const byFeatureModel = groupRowsByTime(table, (i) => (table.feature.codes[i]! + 1) + featureCount * pairOf(i));
+  const byFeatureModel = groupRowsByTime(table, (i) => (table.feature.codes[i]! + 1) + featureCount * pairOf(i), 5);
   let runawayCost = 0;
   let truncatedCost = 0;
   let runawayCalls = 0;
@@ -490,7 +592,7 @@ export function findWaste(table: UsageTable, priced: PricedUsage, options: Waste
   }
 
   // Growing contexts per conversation.
-  const byConversation = groupRowsByTime(table, (i) => table.conversation.codes[i]!);
+  const byConversation = groupRowsByTime(table, (i) => table.conversation.codes[i]!, Math.max(1, Math.ceil(minimumTurns)));
   let growthHigh = 0;
   let growthLow = 0;
   let growingConversations = 0;

@@ -2,7 +2,7 @@ import { ValidationError } from '../errors';
 import type { PriceCatalogue } from './catalogue';
 import { monthlyFactor, savingsRange } from './opportunity';
 import type { Opportunity } from './opportunity';
-import { priceUsageTable } from './pricing';
+import { priceColumnsInto } from './pricing';
 import type { PricedUsage } from './pricing';
 import { bootstrapReplicates, holmAdjust, newcombeInterval, newcombeNonInferiorityPValue, replicateRatioInterval, seededRandom, sortedQuantile } from '../stats';
 import type { UsageTable } from './table';
@@ -121,7 +121,6 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
   const rows = new Int32Array(counts[groupCount]!);
   const cursor = counts.slice(0, groupCount);
   for (let i = 0; i < n; i++) if (featureCodes[i]! >= 0) rows[cursor[featureCodes[i]! * pairCount + pairOf(i)]!++] = i;
-  const rowsOf = (feature: number, pair: number) => rows.subarray(counts[feature * pairCount + pair]!, counts[feature * pairCount + pair + 1]!);
 
   // Candidate pairs.
   const pairIndex = new Map<string, number>();
@@ -142,8 +141,81 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
     }
   }
 
-  // Re-price every row under each candidate once.
-  const repricedByCandidate = candidates.map((c) => priceUsageTable(table, options.catalogue, { provider: c.ref.provider, model: c.ref.model }));
+  // Per arm (feature × model), computed once and shared by every pair the arm is in: spend, output lengths, pass
+  // counts; latencies only when a bootstrap needs them.
+  const armCount = groupCount;
+  const armSpend = new Float64Array(armCount);
+  const armQualityCount = new Int32Array(armCount);
+  const armPassCount = new Int32Array(armCount);
+  const armLatencyCount = new Int32Array(armCount);
+  const armOutputSum = new Float64Array(armCount);
+  const outputTokens = table.outputTokens;
+  const reasoningTokens = table.reasoningTokens;
+  const quality = table.quality;
+  const latencyMs = table.latencyMs;
+  const cost = priced.cost;
+  for (let arm = 0; arm < armCount; arm++) {
+    let spend = 0;
+    let qualityCount = 0;
+    let passCount = 0;
+    let latencyCount = 0;
+    let outputSum = 0;
+    for (let k = counts[arm]!; k < counts[arm + 1]!; k++) {
+      const i = rows[k]!;
+      const c = cost[i]!;
+      if (c === c) spend += c;
+      const q = quality[i]!;
+      if (q === q) {
+        qualityCount++;
+        if (q >= passAt) passCount++;
+      }
+      if (latencyMs[i]! === latencyMs[i]!) latencyCount++;
+      outputSum += outputTokens[i]! + reasoningTokens[i]!;
+    }
+    armSpend[arm] = spend;
+    armQualityCount[arm] = qualityCount;
+    armPassCount[arm] = passCount;
+    armLatencyCount[arm] = latencyCount;
+    armOutputSum[arm] = outputSum;
+  }
+  const armSize = (arm: number) => counts[arm + 1]! - counts[arm]!;
+
+  // Re-price the traffic under each candidate: one allocation-free pricing pass per candidate into shared scratch
+  // columns, summed per arm (rows the current pricing could not price are left out, as in the current spend).
+  const scratchCost = new Float64Array(n);
+  const scratchInput = new Float64Array(n);
+  const scratchOutput = new Float64Array(n);
+  const scratchIndex = new Int32Array(n);
+  const repricedInput = candidates.map(() => new Float64Array(armCount));
+  const repricedOutput = candidates.map(() => new Float64Array(armCount));
+  const repricedMissing = candidates.map(() => new Uint8Array(armCount));
+  candidates.forEach((candidate, c) => {
+    // Only features where the candidate has traffic can be judged: skip the pass when there are none.
+    let judged = false;
+    if (candidate.pair >= 0) for (let f = 0; f < features.length && !judged; f++) if (armSize(f * pairCount + candidate.pair) > 0) judged = true;
+    if (!judged) return;
+    priceColumnsInto(table, options.catalogue, { provider: candidate.ref.provider, model: candidate.ref.model }, scratchCost, scratchInput, scratchOutput, scratchIndex);
+    const input = repricedInput[c]!;
+    const output = repricedOutput[c]!;
+    const missing = repricedMissing[c]!;
+    for (let arm = 0; arm < armCount; arm++) {
+      let inSum = 0;
+      let outSum = 0;
+      for (let k = counts[arm]!; k < counts[arm + 1]!; k++) {
+        const i = rows[k]!;
+        if (cost[i]! !== cost[i]!) continue;
+        const ic = scratchInput[i]!;
+        if (ic !== ic) {
+          missing[arm] = 1;
+          break;
+        }
+        inSum += ic;
+        outSum += scratchOutput[i]!;
+      }
+      input[arm] = inSum;
+      output[arm] = outSum;
+    }
+  });
 
   interface Pending {
     evaluation: Omit<ModelSwitchEvaluation, 'recommended' | 'reasons' | 'quality'> & { quality: Omit<ModelSwitchEvaluation['quality'], 'adjustedPValue' | 'lower' | 'upper'> };
@@ -154,18 +226,19 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
     savingsOk: boolean;
   }
   const pending: Pending[] = [];
-  const gather = (indices: Int32Array, column: Float64Array) => {
+  /** Values of a column over an arm's rows, NaN left out, in row order. */
+  const gather = (arm: number, column: Float64Array) => {
+    const out = new Float64Array(armSize(arm));
     let k = 0;
-    const out = new Float64Array(indices.length);
-    for (let j = 0; j < indices.length; j++) {
-      const v = column[indices[j]!]!;
+    for (let j = counts[arm]!; j < counts[arm + 1]!; j++) {
+      const v = column[rows[j]!]!;
       if (v === v) out[k++] = v;
     }
     return out.subarray(0, k);
   };
-  const outputTotals = (indices: Int32Array) => {
-    const out = new Float64Array(indices.length);
-    for (let j = 0; j < indices.length; j++) out[j] = table.outputTokens[indices[j]!]! + table.reasoningTokens[indices[j]!]!;
+  const outputTotals = (arm: number) => {
+    const out = new Float64Array(armSize(arm));
+    for (let j = counts[arm]!, k = 0; j < counts[arm + 1]!; j++, k++) out[k] = outputTokens[rows[j]!]! + reasoningTokens[rows[j]!]!;
     return out;
   };
   /** A seeded subsample without replacement (partial Fisher-Yates on a copy) when the arm is larger than the cap. */
@@ -186,22 +259,22 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
   const armSeed = (feature: number, pair: number, kind: number) => (Math.imul(seed | 0, 1_000_003) + feature * 7919 + pair * 104_729 + kind * 15_485_863) >>> 0;
   const latencyReplicates = new Map<number, { estimate: number; replicates: Float64Array }>();
   const outputReplicates = new Map<number, Float64Array>();
-  const latencyArm = (feature: number, pair: number, values: Float64Array) => {
+  const latencyArm = (feature: number, pair: number) => {
     const key = feature * pairCount + pair;
     let arm = latencyReplicates.get(key);
     if (arm === undefined) {
-      const sample = subsample(values, armSeed(feature, pair, 1));
+      const sample = subsample(gather(key, latencyMs), armSeed(feature, pair, 1));
       const sorted = Float64Array.from(sample).sort();
       arm = { estimate: sortedQuantile(sorted, 0.95), replicates: bootstrapReplicates(sample, 0.95, resamples, armSeed(feature, pair, 2)) };
       latencyReplicates.set(key, arm);
     }
     return arm;
   };
-  const outputArm = (feature: number, pair: number, values: Float64Array) => {
+  const outputArm = (feature: number, pair: number) => {
     const key = feature * pairCount + pair;
     let replicates = outputReplicates.get(key);
     if (replicates === undefined) {
-      replicates = bootstrapReplicates(subsample(values, armSeed(feature, pair, 3)), 'mean', resamples, armSeed(feature, pair, 4));
+      replicates = bootstrapReplicates(subsample(outputTotals(key), armSeed(feature, pair, 3)), 'mean', resamples, armSeed(feature, pair, 4));
       outputReplicates.set(key, replicates);
     }
     return replicates;
@@ -210,46 +283,28 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
 
   for (let f = 0; f < features.length; f++) {
     for (let from = 0; from < pairCount; from++) {
-      const fromRows = rowsOf(f, from);
-      if (fromRows.length === 0) continue;
-      let currentSpend = 0;
-      for (let j = 0; j < fromRows.length; j++) {
-        const c = priced.cost[fromRows[j]!]!;
-        if (c === c) currentSpend += c;
-      }
+      const fromArm = f * pairCount + from;
+      if (armSize(fromArm) === 0) continue;
+      const currentSpend = armSpend[fromArm]!;
       if (!(currentSpend > 0)) continue;
       const fromRef = { provider: providers[Math.floor(from / modelCount)]!, model: models[from % modelCount]! };
       for (let c = 0; c < candidates.length; c++) {
         const candidate = candidates[c]!;
         if (candidate.pair === from) continue;
-        const toRows = candidate.pair >= 0 ? rowsOf(f, candidate.pair) : new Int32Array(0);
-        if (toRows.length === 0) continue; // no evidence on this feature: nothing to judge
-        const repriced = repricedByCandidate[c]!;
-        let input = 0;
-        let output = 0;
-        let unpriced = false;
-        for (let j = 0; j < fromRows.length; j++) {
-          const i = fromRows[j]!;
-          if (priced.cost[i]! !== priced.cost[i]!) continue;
-          const ic = repriced.inputCost[i]!;
-          if (ic !== ic) {
-            unpriced = true;
-            break;
-          }
-          input += ic;
-          output += repriced.outputCost[i]!;
-        }
+        const toArm = candidate.pair >= 0 ? f * pairCount + candidate.pair : -1;
+        if (toArm < 0 || armSize(toArm) === 0) continue; // no evidence on this feature: nothing to judge
+        const unpriced = repricedMissing[c]![fromArm] === 1;
+        const input = unpriced ? 0 : repricedInput[c]![fromArm]!;
+        const output = unpriced ? 0 : repricedOutput[c]![fromArm]!;
         const reasons: string[] = [];
         if (unpriced) {
           reasons.push(`${candidate.ref.provider} ${candidate.ref.model} has no price in the catalogue at these dates`);
         }
         // Point estimate of the output-length ratio first: the bootstrap runs only for candidates that may be cheaper.
-        const fromOutputs = outputTotals(fromRows);
-        const toOutputs = outputTotals(toRows);
-        const pointRatio = mean(toOutputs) / mean(fromOutputs);
+        const pointRatio = armOutputSum[toArm]! / armSize(toArm) / (armOutputSum[fromArm]! / armSize(fromArm));
         const maybeCheaper = !unpriced && input + output * (Number.isFinite(pointRatio) ? pointRatio : 1) < currentSpend;
         const ratio = maybeCheaper
-          ? { estimate: pointRatio, ...replicateRatioInterval(outputArm(f, candidate.pair, toOutputs), outputArm(f, from, fromOutputs), 0.9) }
+          ? { estimate: pointRatio, ...replicateRatioInterval(outputArm(f, candidate.pair), outputArm(f, from), 0.9) }
           : { estimate: pointRatio, lower: pointRatio, upper: pointRatio };
         const outputRatio = Number.isFinite(ratio.estimate) ? ratio : { estimate: 1, lower: 1, upper: 1 };
         const repricedSpend = input + output * outputRatio.estimate;
@@ -258,24 +313,20 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
         const savingsOk = !unpriced && repricedSpend < currentSpend;
         if (!unpriced && !savingsOk) reasons.push(`not cheaper: re-priced spend ${repricedSpend.toFixed(4)} USD vs ${currentSpend.toFixed(4)} USD`);
 
-        const fromQuality = gather(fromRows, table.quality);
-        const toQuality = gather(toRows, table.quality);
-        const fromLatency = gather(fromRows, table.latencyMs);
-        const toLatency = gather(toRows, table.latencyMs);
-        const sampleCounts: [number, number, number, number] = [fromQuality.length, toQuality.length, fromLatency.length, toLatency.length];
+        const fromQualityCount = armQualityCount[fromArm]!;
+        const toQualityCount = armQualityCount[toArm]!;
+        const sampleCounts: [number, number, number, number] = [fromQualityCount, toQualityCount, armLatencyCount[fromArm]!, armLatencyCount[toArm]!];
         const enough = sampleCounts.every((k) => k >= minSamples);
-        if (!enough) reasons.push(`too few samples: quality ${fromQuality.length}/${toQuality.length}, latency ${fromLatency.length}/${toLatency.length}; need ${minSamples} each`);
-        let fromPass = 0;
-        for (let j = 0; j < fromQuality.length; j++) if (fromQuality[j]! >= passAt) fromPass++;
-        let toPass = 0;
-        for (let j = 0; j < toQuality.length; j++) if (toQuality[j]! >= passAt) toPass++;
-        const pValue = fromQuality.length > 0 && toQuality.length > 0 ? newcombeNonInferiorityPValue(toPass, toQuality.length, fromPass, fromQuality.length, margin) : 1;
+        if (!enough) reasons.push(`too few samples: quality ${sampleCounts[0]}/${sampleCounts[1]}, latency ${sampleCounts[2]}/${sampleCounts[3]}; need ${minSamples} each`);
+        const fromPass = armPassCount[fromArm]!;
+        const toPass = armPassCount[toArm]!;
+        const pValue = fromQualityCount > 0 && toQualityCount > 0 ? newcombeNonInferiorityPValue(toPass, toQualityCount, fromPass, fromQualityCount, margin) : 1;
         // The latency bootstrap only matters when the switch could still be recommended: cheaper, and the raw
         // quality p-value below alpha (Holm never lowers a p-value).
         let latency = { estimate: NaN, lower: NaN, upper: NaN };
         if (enough && savingsOk && pValue < alpha) {
-          const a = latencyArm(f, from, fromLatency);
-          const b = latencyArm(f, candidate.pair, toLatency);
+          const a = latencyArm(f, from);
+          const b = latencyArm(f, candidate.pair);
           latency = { estimate: b.estimate / a.estimate, ...replicateRatioInterval(b.replicates, a.replicates, intervalLevel) };
         }
         const latencyOk = enough && latency.upper <= latencyFactor;
@@ -288,9 +339,9 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
             to: candidate.ref,
             samples: { fromQuality: sampleCounts[0], toQuality: sampleCounts[1], fromLatency: sampleCounts[2], toLatency: sampleCounts[3] },
             quality: {
-              fromPassRate: fromQuality.length ? fromPass / fromQuality.length : NaN,
-              toPassRate: toQuality.length ? toPass / toQuality.length : NaN,
-              difference: fromQuality.length && toQuality.length ? toPass / toQuality.length - fromPass / fromQuality.length : NaN,
+              fromPassRate: fromQualityCount ? fromPass / fromQualityCount : NaN,
+              toPassRate: toQualityCount ? toPass / toQualityCount : NaN,
+              difference: fromQualityCount && toQualityCount ? toPass / toQualityCount - fromPass / fromQualityCount : NaN,
               pValue,
             },
             latencyP95Ratio: latency,
@@ -359,12 +410,6 @@ export function findModelSwitches(table: UsageTable, priced: PricedUsage, option
   }));
   opportunities.sort((a, b) => b.monthlySavings.expected - a.monthlySavings.expected);
   return { opportunities, evaluations };
-}
-
-function mean(values: Float64Array): number {
-  let sum = 0;
-  for (let j = 0; j < values.length; j++) sum += values[j]!;
-  return sum / values.length;
 }
 
 function round(x: number, digits: number): number {
