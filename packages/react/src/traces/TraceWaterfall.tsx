@@ -30,6 +30,7 @@ import {
   hasError,
   inputStyle,
   panelStyle,
+  smallButton,
   smallButtonStyle,
   useControllable,
 } from './parts';
@@ -237,7 +238,7 @@ const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps)
           whiteSpace: 'nowrap',
           borderInlineEnd: '1px solid var(--vigil-border)',
           borderInlineStart: onPath ? '3px solid var(--vigil-fg)' : '3px solid transparent',
-          opacity: context ? 0.6 : 1,
+          fontStyle: context ? 'italic' : undefined,
           backgroundImage: indentLevel > 0 ? `repeating-linear-gradient(to right, transparent 0 ${INDENT_PX - 1}px, var(--vigil-grid) ${INDENT_PX - 1}px ${INDENT_PX}px)` : undefined,
           backgroundSize: `${4 + indentLevel * INDENT_PX}px 100%`,
           backgroundRepeat: 'no-repeat',
@@ -274,7 +275,8 @@ const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps)
             <span className="vigil-visually-hidden">repaired: {describeFlags(flags)}, </span>
           </span>
         )}
-        <span style={{ fontWeight: 600, color: 'var(--vigil-fg)', overflow: 'hidden', textOverflow: 'ellipsis', flex: '0 1 auto', minWidth: 0 }}>
+        {context && <span className="vigil-visually-hidden">context, not matching the filters: </span>}
+        <span style={{ fontWeight: context ? 400 : 600, color: context ? 'var(--vigil-fg-muted)' : 'var(--vigil-fg)', overflow: 'hidden', textOverflow: 'ellipsis', flex: '0 1 auto', minWidth: 0 }}>
           <Highlighted text={service} search={hit ? search : ''} />
         </span>
         <span style={{ color: 'var(--vigil-fg-muted)', overflow: 'hidden', textOverflow: 'ellipsis', flex: '1 1 auto', minWidth: 0 }}>
@@ -523,10 +525,10 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
               }}
               style={{ ...inputStyle, width: 180 }}
             />
-            <button type="button" style={smallButtonStyle} onClick={() => goToHit(-1)} disabled={hits.spans.length === 0} aria-label="Previous match">
+            <button type="button" style={smallButton(hits.spans.length === 0)} onClick={() => goToHit(-1)} disabled={hits.spans.length === 0} aria-label="Previous match">
               ↑
             </button>
-            <button type="button" style={smallButtonStyle} onClick={() => goToHit(1)} disabled={hits.spans.length === 0} aria-label="Next match">
+            <button type="button" style={smallButton(hits.spans.length === 0)} onClick={() => goToHit(1)} disabled={hits.spans.length === 0} aria-label="Next match">
               ↓
             </button>
             <span role="status" data-testid="vigil-trace-search-status" style={{ color: 'var(--vigil-fg-muted)', minWidth: 70, fontVariantNumeric: 'tabular-nums' }}>
@@ -577,7 +579,7 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
           <button type="button" style={smallButtonStyle} onClick={() => setCollapsed(allParents(model))}>
             Collapse all
           </button>
-          <button type="button" style={smallButtonStyle} onClick={() => setWindow(null)} disabled={!zoomed}>
+          <button type="button" style={smallButton(!zoomed)} onClick={() => setWindow(null)} disabled={!zoomed}>
             Reset zoom
           </button>
         </div>

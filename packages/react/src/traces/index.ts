@@ -10,6 +10,14 @@ export { SpanDetailPanel } from './SpanDetailPanel';
 export type { SpanDetailPanelProps } from './SpanDetailPanel';
 export { TraceMinimap } from './TraceMinimap';
 export type { TraceMinimapProps } from './TraceMinimap';
+export { Flamegraph } from './Flamegraph';
+export type { FlamegraphProps } from './Flamegraph';
+export { ServiceMap } from './ServiceMap';
+export type { ServiceMapProps } from './ServiceMap';
+export { layoutServiceMap, serviceLayers } from './service-map-layout';
+export type { PlacedNode, ServiceMapLayout } from './service-map-layout';
+export { depthIndex, spanAt, flameKeyTarget } from './flame-model';
+export type { DepthIndex } from './flame-model';
 export { useTrace, useTraceSearch } from './useTrace';
 export type { TraceHookOptions, TraceQueryState, TraceSearchState } from './useTrace';
 export {

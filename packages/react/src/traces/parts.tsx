@@ -34,6 +34,11 @@ export const smallButtonStyle: CSSProperties = {
   cursor: 'pointer',
 };
 
+/** `smallButtonStyle`, dimmed and with the default cursor when disabled. */
+export function smallButton(disabled: boolean): CSSProperties {
+  return disabled ? { ...smallButtonStyle, opacity: 0.5, cursor: 'default' } : smallButtonStyle;
+}
+
 /**
  * State that is controlled when `value` is not undefined, and otherwise held here starting at `defaultValue`.
  * `onChange` is called either way.

@@ -1,4 +1,5 @@
 import { parseTrace, type TraceModel } from '@vigil/core/traces';
+import { seededRandomSource } from './random';
 import { SourceError, type DataSource, type TracePayload, type TraceSummaryRow } from '@vigil/core';
 
 /*
@@ -11,6 +12,20 @@ export const STORY_BASE_NS = 1_795_392_000_000_000_000n;
 export const STORY_TRACE_ID = '5b8efff798038103d269b633813fc60c';
 
 const SERVICES = ['frontend', 'checkout', 'cart', 'payments', 'inventory', 'shipping', 'postgres', 'redis', 'auth', 'email'];
+/** Who calls whom (indices into SERVICES): a DAG, as real systems mostly are. */
+const CALLS: readonly (readonly number[])[] = [
+  [8, 2, 1], // frontend -> auth, cart, checkout
+  [3, 4, 5, 9, 2], // checkout -> payments, inventory, shipping, email, cart
+  [7], // cart -> redis
+  [6], // payments -> postgres
+  [6, 7], // inventory -> postgres, redis
+  [6], // shipping -> postgres
+  [], // postgres
+  [], // redis
+  [7], // auth -> redis
+  [], // email
+];
+
 const OPERATIONS: Record<string, readonly string[]> = {
   frontend: ['GET /checkout', 'render page', 'POST /api/cart', 'load assets'],
   checkout: ['PlaceOrder', 'validate order', 'compute totals', 'reserve stock'],
@@ -25,16 +40,7 @@ const OPERATIONS: Record<string, readonly string[]> = {
 };
 
 /** A small seeded PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = seededRandomSource;
 
 const hex16 = (n: number): string => (n + 1).toString(16).padStart(16, '0');
 
@@ -124,7 +130,10 @@ export function generateTraceDocument(options: GenerateTraceOptions): { resource
     }
     const p = parent >= 0 ? spans[parent]! : undefined;
     let service = 0;
-    if (p) service = random() < 0.55 ? p.service : Math.floor(random() * serviceCount);
+    if (p) {
+      const callees = CALLS[p.service]!.filter((c) => c < serviceCount);
+      service = callees.length > 0 && random() < 0.5 ? callees[Math.floor(random() * callees.length)]! : p.service;
+    }
     let start: number;
     let end: number;
     if (!p) {
@@ -142,11 +151,12 @@ export function generateTraceDocument(options: GenerateTraceOptions): { resource
     }
     const serviceName = SERVICES[service]!;
     const name = pick(OPERATIONS[serviceName]!);
-    const kind = !p ? 2 : p.service !== service ? 2 : serviceName === 'postgres' || serviceName === 'redis' ? 3 : 1;
+    const kind = !p ? 2 : p.service !== service ? 2 : serviceName === 'payments' && name === 'tokenize card' ? 3 : 1;
     const error = i > 0 && random() < errorRate;
     const attributes: GenSpan['attributes'] = [];
-    if (serviceName === 'postgres') attributes.push({ key: 'db.system', value: { stringValue: 'postgresql' } }, { key: 'db.statement', value: { stringValue: `${name} WHERE id = $1` } });
-    else if (serviceName === 'redis') attributes.push({ key: 'db.system', value: { stringValue: 'redis' } });
+    if (serviceName === 'postgres') attributes.push({ key: 'db.statement', value: { stringValue: `${name} WHERE id = $1` } });
+    else if (serviceName === 'redis') attributes.push({ key: 'db.operation', value: { stringValue: name } });
+    else if (serviceName === 'payments' && name === 'tokenize card') attributes.push({ key: 'peer.service', value: { stringValue: 'card-vault' } });
     else attributes.push({ key: 'http.method', value: { stringValue: name.startsWith('POST') ? 'POST' : 'GET' } }, { key: 'http.status_code', value: { intValue: error ? '503' : '200' } });
     attributes.push({ key: 'span.seq', value: { intValue: String(i) } });
     const events: unknown[] = [];

@@ -8,6 +8,9 @@ import { flattenForDisplay, type TraceModel } from '@vigil/core/traces';
 import '../theme/styles.css';
 import { TraceWaterfall } from './TraceWaterfall';
 import { TraceSummary } from './TraceSummary';
+import { Flamegraph } from './Flamegraph';
+import { ServiceMap } from './ServiceMap';
+import { serviceGraph } from '@vigil/core/traces';
 import { storyTrace } from './story-data';
 
 let root: Root | null = null;
@@ -209,5 +212,79 @@ describe('TraceWaterfall in Chromium with a 100k-span trace', () => {
     await frames(2);
     await runAxe(el);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/waterfall-malformed.png` });
+  });
+});
+
+describe('Flamegraph and ServiceMap in Chromium', () => {
+  it('flame graph: click zooms to the frame, keyboard moves and describes the selection, search counts frames', async () => {
+    const model = storyTrace('checkout');
+    const el = await mount(<Flamegraph trace={model} height={260} />);
+    const graph = el.querySelector<HTMLElement>('[data-testid="vigil-flamegraph"]')!;
+    const rect = graph.getBoundingClientRect();
+    // the root spans the whole width on the first row: click it
+    await userEvent.click(graph, { position: { x: rect.width / 2, y: 9 } });
+    const info = el.querySelector('[data-testid="vigil-flame-selected"]')!;
+    const root = model.roots[0]!;
+    await until(() => info.textContent!.startsWith(`${model.services[model.service[root]!]}: ${model.operations[model.operation[root]!]}`), 'root selected');
+    // keyboard: down goes to the first child, up back to the parent
+    graph.focus();
+    await userEvent.keyboard('{ArrowDown}');
+    const child = model.children[model.childOffsets[root]!]!;
+    await until(() => info.textContent!.startsWith(`${model.services[model.service[child]!]}: ${model.operations[model.operation[child]!]}`), 'first child selected');
+    expect(info.textContent).toContain('depth 2');
+    await userEvent.keyboard('{Enter}');
+    await until(() => !(el.querySelector<HTMLButtonElement>('button')!.disabled), 'zoomed');
+    await userEvent.keyboard('{Escape}');
+    await until(() => el.querySelector<HTMLButtonElement>('button')!.disabled, 'zoom reset');
+    const search = el.querySelector<HTMLInputElement>('input[type="search"]')!;
+    await userEvent.click(search);
+    await userEvent.keyboard('redis');
+    const expected = bruteForceMatches(model, 'redis').length;
+    await until(() => el.querySelector('[data-testid="vigil-flame-search-status"]')?.textContent === `${expected} matching ${expected === 1 ? 'frame' : 'frames'}`, 'flame search count');
+    await runAxe(el);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flame-light.png` });
+  });
+
+  it('flame graph draws a 100k-deep chain (only the depths in view) and a 100k-span tree', async () => {
+    const deep = storyTrace('deep');
+    const el = await mount(<Flamegraph trace={deep} height={300} />, 'dark');
+    const graph = el.querySelector<HTMLElement>('[data-testid="vigil-flamegraph"]')!;
+    expect(graph.scrollHeight).toBeGreaterThan(100_000 * 17);
+    graph.scrollTop = 50_000 * 18;
+    await frames(3);
+    const canvas = el.querySelector('canvas')!;
+    const ctx = canvas.getContext('2d')!;
+    // something is drawn at the scrolled position
+    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let k = 3; k < pixels.length; k += 4) if (pixels[k]! > 0) painted++;
+    expect(painted).toBeGreaterThan(1000);
+    root?.unmount();
+    host?.remove();
+    const el2 = await mount(<Flamegraph trace={storyTrace('huge')} height={300} />, 'dark');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flame-huge-dark.png` });
+    expect(el2.querySelector('canvas')).not.toBeNull();
+  });
+
+  it('service map: every edge of the engine is drawn and listed, and it is axe-clean in light and dark', async () => {
+    const model = storyTrace('medium');
+    const expected = serviceGraph(model);
+    for (const theme of ['light', 'dark']) {
+      const el = await mount(<ServiceMap trace={model} onSelectService={() => {}} tableOpen />, theme);
+      const drawn = [...el.querySelectorAll('[data-edge]')].map((g) => g.getAttribute('data-edge'));
+      const expectedEdges = expected.edges.filter((e) => e.from !== e.to).map((e) => `${e.from}>${e.to}`);
+      expect(drawn.sort()).toEqual(expectedEdges.sort());
+      expect(el.querySelectorAll('tbody tr')).toHaveLength(expected.edges.length);
+      expect(el.querySelectorAll('[data-service]')).toHaveLength(expected.nodes.length);
+      // error edges are dashed, not only red
+      for (const e of expected.edges.filter((x) => x.errorCount > 0 && x.from !== x.to)) {
+        expect(el.querySelector(`[data-edge="${e.from}>${e.to}"] path`)!.getAttribute('stroke-dasharray')).toBe('6 3');
+      }
+      await runAxe(el);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/service-map-${theme}.png` });
+      root?.unmount();
+      host?.remove();
+      root = null;
+    }
   });
 });
