@@ -162,7 +162,8 @@ function SilenceEditorInner(props: InnerProps): ReactNode {
   const comment = problemAt('comment');
   const createdBy = problemAt('createdBy');
   const timeProblem = problemAt('endsAt');
-  const matchersProblem = problemAt('matchers');
+  // A set of matchers that would mute everything is said at once (it is not a field left empty).
+  const matchersProblem = submitted || draft.matchers.some((m) => m.name !== '') ? problems.get('matchers') : undefined;
 
   return (
     <form

@@ -28,7 +28,7 @@ export const inputStyle: CSSProperties = {
 
 /** Input style for a field with an error: a thicker critical border (the message says it in words too). */
 export function inputStyleFor(invalid: boolean): CSSProperties {
-  return invalid ? { ...inputStyle, borderColor: 'var(--vigil-critical)', boxShadow: 'inset 0 0 0 1px var(--vigil-critical)' } : inputStyle;
+  return invalid ? { ...inputStyle, border: '1px solid var(--vigil-critical)', boxShadow: 'inset 0 0 0 1px var(--vigil-critical)' } : { ...inputStyle, boxShadow: 'none' };
 }
 
 export const fieldsetStyle: CSSProperties = {
