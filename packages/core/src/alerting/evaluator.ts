@@ -50,6 +50,10 @@ export interface Instance extends InstanceCore {
   readonly fingerprint: string;
   annotations: Record<string, string>;
   value: number | null;
+  /** The value the annotations were last rendered for. */
+  renderedValue: number | null | undefined;
+  /** The evaluation counter at which the instance was last processed. */
+  seenTick: number;
 }
 
 interface RuleRuntime {
@@ -83,6 +87,10 @@ interface CompiledInhibitRule {
  */
 export function assertDistinctSeries(series: readonly Series[], path: string): void {
   const keys = new Set<string>();
+  if (series.length === 1) {
+    validateSeries(series[0] as Series, `${path}[0]`);
+    return;
+  }
   for (let i = 0; i < series.length; i++) {
     const s = validateSeries(series[i] as Series, `${path}[${i}]`);
     const key = labelsKey(alertSeriesLabels(s.labels));
@@ -185,6 +193,7 @@ export class AlertEvaluator {
   private readonly groupStates = new Map<string, GroupState>();
   private readonly acks = new Map<string, number>();
   private lastTick = -Infinity;
+  private tickCounter = 0;
 
   /** Use {@link createAlertEvaluator}. */
   constructor(config: AlertEvaluatorConfig) {
@@ -287,40 +296,12 @@ export class AlertEvaluator {
         }
       }
     }
-    const apply = (instance: Instance, active: boolean | null, reason: ActiveReason | null, value: number): void => {
-      const previous = step(instance, now, active, reason, rule);
-      if (active !== null) instance.value = finiteOrNull(value);
-      if (instance.state === 'firing' || instance.state === 'pending') this.renderAnnotations(instance);
-      if (previous !== instance.state) {
-        transitions.push({
-          time: now,
-          ruleId: rule.id,
-          fingerprint: instance.fingerprint,
-          severity: instance.level.severity,
-          labels: instance.labels,
-          from: previous,
-          to: instance.state,
-          value: instance.value,
-          reason: instance.state === 'inactive' || instance.state === 'resolved' ? null : instance.reason,
-        });
-        if (instance.state === 'resolved') resolvedNow.push(instance);
-      }
-      if (instance.state === 'inactive' && (instance.cooldownUntil === null || instance.cooldownUntil <= now)) runtime.instances.delete(instance.seriesKey + KEY_SEPARATOR + instance.level.severity);
-    };
-    const seen = new Set<Instance>();
-    const ensureRuleLevel = (active: boolean | null, reason: ActiveReason): void => {
-      for (const level of rule.levels) {
-        const instance = this.instanceFor(runtime, '{}', {}, level, NaN);
-        seen.add(instance);
-        apply(instance, active, reason, NaN);
-      }
-    };
-
+    const tick = ++this.tickCounter;
     if (failed !== undefined) {
       errors.push({ ruleId: rule.id, message: failed instanceof Error ? failed.message : String(failed), code: failed instanceof VigilError ? failed.code : 'SOURCE_ERROR' });
       const active = behaviorActive(rule.onError);
-      if (active === true) ensureRuleLevel(true, 'error');
-      for (const instance of [...runtime.instances.values()]) if (!seen.has(instance)) apply(instance, active, 'error', NaN);
+      if (active === true) this.ensureRuleLevel(runtime, now, tick, true, 'error', transitions, resolvedNow);
+      this.applyToUnseen(runtime, now, tick, active, 'error', transitions, resolvedNow);
       return;
     }
 
@@ -328,43 +309,89 @@ export class AlertEvaluator {
     if (rule.conditionType === 'absent') {
       let anyData = false;
       for (const s of series) {
-        if (conditionValueAt(s, rule, now) === conditionValueAt(s, rule, now)) {
+        const value = conditionValueAt(s, rule, now);
+        if (value === value) {
           anyData = true;
           break;
         }
       }
       const level = rule.levels[0] as CompiledLevel;
       const existing = runtime.instances.get('{}' + KEY_SEPARATOR + level.severity);
-      if (!anyData || existing !== undefined) apply(existing ?? this.instanceFor(runtime, '{}', {}, level, NaN), !anyData, 'condition', anyData ? NaN : 1);
+      if (!anyData || existing !== undefined) this.apply(runtime, existing ?? this.instanceFor(runtime, '{}', {}, level, NaN), now, !anyData, 'condition', anyData ? NaN : 1, transitions, resolvedNow);
       return;
     }
 
-    if (series.length === 0 && noDataActive === true) ensureRuleLevel(true, 'no-data');
-    for (const s of series) {
+    if (series.length === 0 && noDataActive === true) this.ensureRuleLevel(runtime, now, tick, true, 'no-data', transitions, resolvedNow);
+    const levels = rule.levels;
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i] as Series;
       const value = conditionValueAt(s, rule, now);
       const labels = alertSeriesLabels(s.labels);
-      const seriesKey = labelsKey(labels);
-      for (const level of rule.levels) {
-        const existing = runtime.instances.get(seriesKey + KEY_SEPARATOR + level.severity);
+      let seriesKey: string | undefined;
+      for (let j = 0; j < levels.length; j++) {
+        const level = levels[j] as CompiledLevel;
+        let existing: Instance | undefined;
+        if (runtime.instances.size > 0) {
+          seriesKey ??= labelsKey(labels);
+          existing = runtime.instances.get(seriesKey + KEY_SEPARATOR + level.severity);
+        }
         let active: boolean | null;
         let reason: ActiveReason;
         if (value !== value) {
           active = noDataActive;
           reason = 'no-data';
         } else {
-          active = levelActive(level, value, existing?.state === 'firing');
+          active = levelActive(level, value, existing !== undefined && existing.state === 'firing');
           reason = 'condition';
         }
         if (existing === undefined && active !== true) continue;
+        seriesKey ??= labelsKey(labels);
         const instance = existing ?? this.instanceFor(runtime, seriesKey, labels, level, value);
-        seen.add(instance);
-        apply(instance, active, reason, value);
+        instance.seenTick = tick;
+        this.apply(runtime, instance, now, active, reason, value, transitions, resolvedNow);
       }
     }
-    if (runtime.instances.size > seen.size) {
-      const missingActive = series.length === 0 ? noDataActive : false;
-      for (const instance of [...runtime.instances.values()]) if (!seen.has(instance)) apply(instance, missingActive, 'no-data', NaN);
+    if (runtime.instances.size > 0) this.applyToUnseen(runtime, now, tick, series.length === 0 ? noDataActive : false, 'no-data', transitions, resolvedNow);
+  }
+
+  private ensureRuleLevel(runtime: RuleRuntime, now: number, tick: number, active: boolean | null, reason: ActiveReason, transitions: AlertTransition[], resolvedNow: Instance[]): void {
+    for (const level of runtime.compiled.levels) {
+      const instance = this.instanceFor(runtime, '{}', {}, level, NaN);
+      instance.seenTick = tick;
+      this.apply(runtime, instance, now, active, reason, NaN, transitions, resolvedNow);
     }
+  }
+
+  private applyToUnseen(runtime: RuleRuntime, now: number, tick: number, active: boolean | null, reason: ActiveReason, transitions: AlertTransition[], resolvedNow: Instance[]): void {
+    if (runtime.instances.size === 0) return;
+    for (const instance of [...runtime.instances.values()]) {
+      if (instance.seenTick === tick) continue;
+      instance.seenTick = tick;
+      this.apply(runtime, instance, now, active, reason, NaN, transitions, resolvedNow);
+    }
+  }
+
+  private apply(runtime: RuleRuntime, instance: Instance, now: number, active: boolean | null, reason: ActiveReason | null, value: number, transitions: AlertTransition[], resolvedNow: Instance[]): void {
+    const rule = runtime.compiled;
+    const previous = step(instance, now, active, reason, rule);
+    if (active !== null) instance.value = finiteOrNull(value);
+    const state = instance.state;
+    if ((state === 'firing' || state === 'pending') && (previous !== state || instance.renderedValue !== instance.value)) this.renderAnnotations(instance);
+    if (previous !== state) {
+      transitions.push({
+        time: now,
+        ruleId: rule.id,
+        fingerprint: instance.fingerprint,
+        severity: instance.level.severity,
+        labels: instance.labels,
+        from: previous,
+        to: state,
+        value: instance.value,
+        reason: state === 'inactive' || state === 'resolved' ? null : instance.reason,
+      });
+      if (state === 'resolved') resolvedNow.push(instance);
+    }
+    if (state === 'inactive' && (instance.cooldownUntil === null || instance.cooldownUntil <= now)) runtime.instances.delete(instance.seriesKey + KEY_SEPARATOR + instance.level.severity);
   }
 
   private instanceFor(runtime: RuleRuntime, seriesKey: string, seriesLabels: Readonly<Record<string, string>>, level: CompiledLevel, value: number): Instance {
@@ -383,6 +410,8 @@ export class AlertEvaluator {
       fingerprint: alertFingerprint(labels),
       annotations: {},
       value: finiteOrNull(value),
+      renderedValue: undefined,
+      seenTick: 0,
     };
     runtime.instances.set(key, instance);
     return instance;
@@ -395,6 +424,7 @@ export class AlertEvaluator {
     for (const [name, template] of rule.annotations) annotations[name] = renderTemplate(template, context);
     if (rule.runbookUrl !== undefined) annotations.runbook_url = rule.runbookUrl;
     instance.annotations = annotations;
+    instance.renderedValue = instance.value;
   }
 
   private record(transitions: readonly AlertTransition[]): void {
@@ -711,6 +741,7 @@ export class AlertEvaluator {
       instance.cooldownUntil = s.cooldownUntil;
       instance.reason = s.reason;
       instance.annotations = { ...s.annotations };
+      instance.renderedValue = s.value;
     }
     this.historyEntries = parsed.history.slice(-this.historyLimit || this.historyEntries.length);
     if (this.historyLimit === 0) this.historyEntries = [];

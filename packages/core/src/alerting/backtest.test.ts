@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createSeries } from '../series/create';
+import type { Series } from '../series/types';
+import { VigilError } from '../errors';
+import { backtest } from './backtest';
+import { createAlertEvaluator } from './evaluator';
+import { reduceAt, reduceAtTicks } from './reduce';
+import { compileRule } from './validate';
+import type { AlertRule, AlertTransition, ThresholdOperator } from './types';
+
+const MIN = 60_000;
+
+/** Brute force: the samples of (t - w, t], NaN dropped, then the textbook definition of each reducer. */
+function bruteReduce(series: Series, type: string, windowMs: number, t: number, q = 0): number {
+  const window: number[] = [];
+  for (let i = 0; i < series.timestamps.length; i++) {
+    const ts = series.timestamps[i] as number;
+    const v = series.values[i] as number;
+    if (ts > t - windowMs && ts <= t && !Number.isNaN(v)) window.push(v);
+  }
+  if (type === 'count') return window.length;
+  if (window.length === 0) return NaN;
+  switch (type) {
+    case 'last':
+      return window[window.length - 1] as number;
+    case 'sum':
+      return window.reduce((a, b) => a + b, 0);
+    case 'avg':
+      return window.reduce((a, b) => a + b, 0) / window.length;
+    case 'min':
+      return Math.min(...window);
+    case 'max':
+      return Math.max(...window);
+    case 'percentile': {
+      const sorted = [...window].sort((a, b) => a - b);
+      const h = (sorted.length - 1) * q;
+      const lo = Math.floor(h);
+      const hi = Math.min(lo + 1, sorted.length - 1);
+      return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+    }
+  }
+  throw new Error(type);
+}
+
+const seriesArb = (length: number, label: string) =>
+  fc
+    .array(fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 10 }) }, { weight: 1, arbitrary: fc.constant(NaN) }, { weight: 1, arbitrary: fc.constant(null) }), { minLength: length, maxLength: length })
+    .map((values) => {
+      const timestamps: number[] = [];
+      const vs: number[] = [];
+      values.forEach((v, i) => {
+        if (v === null) return; // a missing scrape
+        timestamps.push(i * MIN);
+        vs.push(v);
+      });
+      return createSeries({ labels: { instance: label }, timestamps, values: vs });
+    });
+
+const operators: ThresholdOperator[] = ['>', '<', '>=', '<=', '==', '!='];
+
+const ruleArb: fc.Arbitrary<AlertRule> = fc
+  .record({
+    reducer: fc.constantFrom('last', 'avg', 'min', 'max', 'sum', 'count', 'percentile', 'rate'),
+    windowSteps: fc.integer({ min: 1, max: 5 }),
+    kind: fc.constantFrom('threshold', 'threshold', 'change', 'burnRate', 'absent'),
+    operator: fc.constantFrom(...operators),
+    warning: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+    critical: fc.integer({ min: 0, max: 10 }),
+    recoveryGap: fc.integer({ min: 0, max: 3 }),
+    forSteps: fc.integer({ min: 0, max: 4 }),
+    keepSteps: fc.integer({ min: 0, max: 3 }),
+    cooldownSteps: fc.integer({ min: 0, max: 3 }),
+    noData: fc.constantFrom('ok', 'alerting', 'keep-last'),
+    direction: fc.constantFrom('up', 'down'),
+  })
+  .map((r): AlertRule => {
+    const hysteresis = r.operator === '>' || r.operator === '>=' ? -r.recoveryGap : r.operator === '<' || r.operator === '<=' ? r.recoveryGap : 0;
+    const level = (value: number) => (hysteresis === 0 ? { value } : { value, recovery: value + hysteresis });
+    const levels = { ...(r.warning === undefined ? {} : { warning: r.kind === 'threshold' ? level(r.warning) : { value: r.warning * 10 } }), critical: r.kind === 'threshold' ? level(r.critical) : { value: r.critical * 10 } };
+    const condition =
+      r.kind === 'threshold'
+        ? { type: 'threshold' as const, operator: r.operator, ...levels }
+        : r.kind === 'change'
+          ? { type: 'change' as const, direction: r.direction, windowMs: 2 * MIN, ...levels }
+          : r.kind === 'burnRate'
+            ? { type: 'burnRate' as const, ...levels }
+            : { type: 'absent' as const };
+    return {
+      id: 'r1',
+      name: 'Prop',
+      query: { expr: 'x', stepMs: MIN },
+      reducer: r.reducer === 'percentile' ? { type: 'percentile', percentile: 90, windowMs: r.windowSteps * MIN } : { type: r.reducer, windowMs: r.windowSteps * MIN },
+      condition,
+      forMs: r.forSteps * MIN,
+      keepFiringForMs: r.keepSteps * MIN,
+      cooldownMs: r.cooldownSteps * MIN,
+      noData: r.noData,
+      labels: { team: 'core-{{ $labels.instance }}' },
+    };
+  });
+
+function slice(series: Series, from: number, to: number): Series {
+  const idx: number[] = [];
+  for (let i = 0; i < series.timestamps.length; i++) if ((series.timestamps[i] as number) >= from && (series.timestamps[i] as number) <= to) idx.push(i);
+  return { labels: series.labels, timestamps: Float64Array.from(idx, (i) => series.timestamps[i] as number), values: Float64Array.from(idx, (i) => series.values[i] as number) };
+}
+
+function essentials(ts: readonly AlertTransition[]) {
+  return ts.map((t) => ({ time: t.time, fingerprint: t.fingerprint, from: t.from, to: t.to, value: t.value, reason: t.reason }));
+}
+
+describe('reducers against brute force', () => {
+  it('reduceAt and reduceAtTicks equal the textbook definitions for every window', () => {
+    fc.assert(
+      fc.property(seriesArb(40, 'a'), fc.constantFrom('last', 'avg', 'min', 'max', 'sum', 'count', 'percentile'), fc.integer({ min: 1, max: 8 }), (series, type, steps) => {
+        const rule = compileRule({ id: 'r', name: 'R', query: { expr: 'x' }, reducer: type === 'percentile' ? { type, percentile: 75, windowMs: steps * MIN } : { type: type as 'avg', windowMs: steps * MIN }, condition: { type: 'threshold', operator: '>', critical: { value: 1 } } });
+        const ticks = Float64Array.from({ length: 45 }, (_, k) => k * MIN + (k % 3 === 0 ? 30_000 : 0));
+        const columnar = reduceAtTicks(series, rule, ticks);
+        ticks.forEach((t, k) => {
+          const expected = bruteReduce(series, type, steps * MIN, t, 0.75);
+          const single = reduceAt(series, rule, t);
+          if (Number.isNaN(expected)) {
+            expect(single).toBeNaN();
+            expect(columnar[k]).toBeNaN();
+          } else if (type === 'percentile') {
+            expect(single).toBeCloseTo(expected, 9);
+            expect(columnar[k]).toBe(single);
+          } else {
+            expect(single).toBe(expected);
+            expect(columnar[k]).toBe(expected);
+          }
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('rate at ticks equals rate tick by tick', () => {
+    const counter = createSeries({ labels: {}, timestamps: Array.from({ length: 30 }, (_, i) => i * 15_000), values: Array.from({ length: 30 }, (_, i) => (i < 17 ? i * 10 : (i - 17) * 3)) });
+    const rule = compileRule({ id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'rate', windowMs: 120_000 }, condition: { type: 'threshold', operator: '>', critical: { value: 1 } } });
+    const ticks = Float64Array.from({ length: 10 }, (_, k) => k * 45_000);
+    const columnar = reduceAtTicks(counter, rule, ticks);
+    ticks.forEach((t, k) => expect(Object.is(columnar[k], reduceAt(counter, rule, t))).toBe(true));
+    // 10 per 15 s before the reset: 2/3 per second.
+    expect(reduceAt(counter, rule, 120_000)).toBeCloseTo(10 / 15, 12);
+  });
+});
+
+describe('backtest agrees with tick-by-tick evaluation', () => {
+  it('same transitions, in the same order, for random rules and series (fast-check)', () => {
+    fc.assert(
+      fc.property(ruleArb, fc.integer({ min: 0, max: 3 }), fc.array(seriesArb(30, ''), { minLength: 3, maxLength: 3 }), (rule, seriesCount, pool) => {
+        const series = pool.slice(0, seriesCount).map((s, i) => ({ ...s, labels: { instance: `i${i}` } }));
+        const range = { start: 0, end: 34 * MIN };
+        const result = backtest(rule, { series, range, intervalMs: MIN });
+        const evaluator = createAlertEvaluator({ rules: [rule] });
+        const lookback = compileRule(rule).lookbackMs;
+        const ticked: AlertTransition[] = [];
+        for (let t = range.start; t <= range.end; t += MIN) {
+          const out = evaluator.evaluate(t, { r1: { series: series.map((s) => slice(s, t - lookback, t)) } });
+          ticked.push(...out.transitions);
+          for (const alert of out.alerts) for (const v of Object.values(alert.labels)) expect(v).not.toMatch(/NaN/);
+          for (const instance of evaluator.instances()) if (instance.value !== null) expect(Number.isFinite(instance.value)).toBe(true);
+        }
+        expect(essentials(result.transitions)).toEqual(essentials(ticked));
+        for (const interval of [...result.firing, ...result.pending]) {
+          expect(interval.end === null || interval.end > interval.start).toBe(true);
+          if (interval.peakValue !== null) expect(Number.isFinite(interval.peakValue)).toBe(true);
+        }
+        // Firing intervals rebuilt from the evaluator's transitions.
+        const open = new Map<string, number>();
+        const intervals: [string, number, number | null][] = [];
+        for (const t of ticked) {
+          if (t.to === 'firing') open.set(t.fingerprint, t.time);
+          if (t.to === 'resolved') {
+            intervals.push([t.fingerprint, open.get(t.fingerprint) as number, t.time]);
+            open.delete(t.fingerprint);
+          }
+        }
+        for (const [f, s] of open) intervals.push([f, s, null]);
+        const key = (x: [string, number, number | null]) => `${x[1]}|${x[0]}`;
+        expect(result.firing.map((i): [string, number, number | null] => [i.fingerprint, i.start, i.end]).sort((a, b) => (key(a) < key(b) ? -1 : 1))).toEqual(intervals.sort((a, b) => (key(a) < key(b) ? -1 : 1)));
+      }),
+      { numRuns: 200 },
+    );
+  }, 60_000);
+});
+
+/**
+ * An independent, straightforward reference of the documented state machine for one instance, from the condition
+ * column: written from the documentation (docs/alerting.md), not from state.ts.
+ */
+function referenceIntervals(active: (boolean | null)[], forSteps: number, keepSteps: number, cooldownSteps: number): [number, number | null][] {
+  const out: [number, number | null][] = [];
+  let state = 'inactive' as 'inactive' | 'pending' | 'firing' | 'resolved';
+  let activeSince = -1;
+  let firedAt = -1;
+  let clearSince = -1;
+  let cooldownUntil = -Infinity;
+  active.forEach((a, k) => {
+    if (a === null) return;
+    if (state === 'inactive' || state === 'resolved') {
+      state = 'inactive';
+      if (a && k >= cooldownUntil) {
+        activeSince = k;
+        state = 'pending';
+      }
+    } else if (state === 'pending' && !a) {
+      state = 'inactive';
+      return;
+    }
+    if (state === 'pending' && a && k - activeSince >= forSteps) {
+      state = 'firing';
+      firedAt = k;
+      clearSince = -1;
+      return;
+    }
+    if (state === 'firing') {
+      if (a) clearSince = -1;
+      else {
+        if (clearSince < 0) clearSince = k;
+        if (k - clearSince >= keepSteps) {
+          out.push([firedAt, k]);
+          state = 'resolved';
+          cooldownUntil = cooldownSteps > 0 ? k + cooldownSteps : -Infinity;
+        }
+      }
+    }
+  });
+  if (state === 'firing') out.push([firedAt, null]);
+  return out;
+}
+
+describe('backtest against a reference state machine', () => {
+  it('firing intervals match for random activity, for, keep-firing-for and cooldown', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 10 }) }, { weight: 1, arbitrary: fc.constant(NaN) }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.constantFrom('ok', 'alerting', 'keep-last'),
+        (values, forSteps, keepSteps, cooldownSteps, noData) => {
+          const series = createSeries({ labels: {}, timestamps: values.map((_, i) => i * MIN), values });
+          const rule: AlertRule = { id: 'x', name: 'X', query: { expr: 'x' }, reducer: { type: 'last', windowMs: MIN }, condition: { type: 'threshold', operator: '>=', critical: { value: 5 } }, forMs: forSteps * MIN, keepFiringForMs: keepSteps * MIN, cooldownMs: cooldownSteps * MIN, noData: noData as 'ok' };
+          const result = backtest(rule, { series: [series], range: { start: 0, end: (values.length - 1) * MIN } });
+          const active = values.map((v) => (Number.isNaN(v) ? (noData === 'alerting' ? true : noData === 'ok' ? false : null) : v >= 5));
+          const expected = referenceIntervals(active, forSteps, keepSteps, cooldownSteps).map(([s, e]) => [s * MIN, e === null ? null : e * MIN]);
+          expect(result.firing.map((i) => [i.start, i.end])).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('backtest input validation', () => {
+  const rule: AlertRule = { id: 'x', name: 'X', query: { expr: 'x' }, condition: { type: 'threshold', operator: '>', critical: { value: 1 } } };
+  const s = createSeries({ labels: {}, timestamps: [0], values: [1] });
+  it('throws typed errors naming the field', () => {
+    const cases: [unknown, string][] = [
+      [{ series: 'no', range: { start: 0, end: 1 } }, 'history.series'],
+      [{ series: [s], range: { start: 5, end: 1 } }, 'history.range.end'],
+      [{ series: [s], range: { start: 0, end: 10 }, intervalMs: 0 }, 'history.intervalMs'],
+      [{ series: [s], range: { start: 0, end: 1e12 }, intervalMs: 1 }, 'history.range'],
+      [{ series: [s, s], range: { start: 0, end: 10 } }, 'history.series[1].labels'],
+      [{ series: [{ labels: {}, timestamps: [0], values: [1] }], range: { start: 0, end: 10 } }, 'history.series[0].timestamps'],
+    ];
+    for (const [input, path] of cases) {
+      let caught: unknown;
+      try {
+        backtest(rule, input as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(VigilError);
+      expect((caught as VigilError).path).toBe(path);
+    }
+    expect(() => backtest({ ...rule, forMs: -1 }, { series: [s], range: { start: 0, end: 1 } })).toThrow(/rule\.forMs/);
+  });
+
+  it('bad input of any shape gives a typed error or a result, never a crash or NaN (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (ruleLike, historyLike) => {
+        try {
+          const result = backtest(ruleLike as AlertRule, historyLike as never);
+          expect(result.ticks).toBeGreaterThan(0);
+        } catch (error) {
+          expect(error).toBeInstanceOf(VigilError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
