@@ -11,7 +11,7 @@
  * - `service`  initial service filter. Default all services.
  * - `theme`    light, dark or high-contrast; overrides the stored choice for this visit only.
  * - `fail`     make part of the simulated source fail, to see the error states: `latency` (histogram queries),
- *              `errors` (5xx queries), `events` or `all`.
+ *              `errors` (5xx queries), `events`, `traces` (trace search and lookup) or `all`.
  */
 export interface DemoParams {
   readonly seed: number;
@@ -24,7 +24,7 @@ export interface DemoParams {
   readonly fail: FailureMode | undefined;
 }
 
-export const FAILURE_MODES = ['latency', 'errors', 'events', 'all'] as const;
+export const FAILURE_MODES = ['latency', 'errors', 'events', 'traces', 'all'] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];
 
 export const RANGE_KEYS = ['1h', '6h', '24h', '7d'] as const;

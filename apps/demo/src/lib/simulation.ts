@@ -17,6 +17,8 @@ function failurePredicate(mode: FailureMode): (call: SimulatedCall) => Simulated
         return call.method === 'subscribe' ? undefined : failure;
       case 'events':
         return call.method === 'queryEvents' ? failure : undefined;
+      case 'traces':
+        return call.method === 'getTrace' || call.method === 'searchTraces' ? { code: 'SOURCE_UNREACHABLE', message: 'The trace backend did not answer (simulated outage).' } : undefined;
       case 'latency':
         return query.includes('http_request_duration_seconds') ? failure : undefined;
       case 'errors':

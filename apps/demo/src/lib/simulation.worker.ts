@@ -44,6 +44,13 @@ async function run(call: Extract<ToWorker, { type: 'call' }>, signal: AbortSigna
     case 'queryEvents':
       if (source.queryEvents === undefined) throw new Error('the simulated source has no events');
       return source.queryEvents(call.request, { signal });
+    case 'getTrace':
+      // The OTLP/JSON body crosses as a structured clone; the page parses it into the columnar model.
+      if (source.getTrace === undefined) throw new Error('the simulated source has no traces');
+      return source.getTrace(call.request, { signal });
+    case 'searchTraces':
+      if (source.searchTraces === undefined) throw new Error('the simulated source has no traces');
+      return source.searchTraces(call.request, { signal });
   }
 }
 

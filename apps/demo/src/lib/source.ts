@@ -94,6 +94,14 @@ export function createDemoSource(params: DemoParams): DataSource {
     queryInstant: (request, options = {}) => call({ type: 'call', id: nextId++, method: 'queryInstant', request }, options.signal, () => local.queryInstant(request, options)),
     queryEvents: (request, options = {}) =>
       call({ type: 'call', id: nextId++, method: 'queryEvents', request }, options.signal, () => local.queryEvents?.(request, options) ?? Promise.resolve([])),
+    getTrace: (traceId, options = {}) =>
+      call({ type: 'call', id: nextId++, method: 'getTrace', request: traceId }, options.signal, () =>
+        local.getTrace?.(traceId, options) ?? Promise.reject(new SourceError('UNSUPPORTED', 'The simulated source has no traces.')),
+      ),
+    searchTraces: (request, options = {}) =>
+      call({ type: 'call', id: nextId++, method: 'searchTraces', request }, options.signal, () =>
+        local.searchTraces?.(request, options) ?? Promise.reject(new SourceError('UNSUPPORTED', 'The simulated source has no traces.')),
+      ),
     subscribe(listener: LiveListener, options: SubscribeOptions = {}): Unsubscribe {
       if (broken) return local.subscribe?.(listener, options) ?? (() => {});
       const id = nextId++;

@@ -1,4 +1,4 @@
-import type { EventQuery, InstantQuery, LiveUpdate, RangeQuery } from '@vigil/core';
+import type { EventQuery, InstantQuery, LiveUpdate, RangeQuery, TraceSearch } from '@vigil/core';
 import type { DemoParams } from './params';
 
 /** Messages from the page to the simulation worker. */
@@ -7,6 +7,8 @@ export type ToWorker =
   | { readonly type: 'call'; readonly id: number; readonly method: 'queryRange'; readonly request: RangeQuery }
   | { readonly type: 'call'; readonly id: number; readonly method: 'queryInstant'; readonly request: InstantQuery }
   | { readonly type: 'call'; readonly id: number; readonly method: 'queryEvents'; readonly request: EventQuery }
+  | { readonly type: 'call'; readonly id: number; readonly method: 'getTrace'; readonly request: string }
+  | { readonly type: 'call'; readonly id: number; readonly method: 'searchTraces'; readonly request: TraceSearch }
   | { readonly type: 'abort'; readonly id: number }
   | { readonly type: 'subscribe'; readonly id: number; readonly intervalMs: number | undefined }
   | { readonly type: 'unsubscribe'; readonly id: number };

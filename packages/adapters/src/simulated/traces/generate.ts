@@ -373,7 +373,8 @@ interface Work {
 
 interface Instance {
   readonly step: ResolvedStep;
-  readonly weight: number;
+  /** Length in ms before scaling (the bottleneck gets the spare time added). */
+  weight: number;
   readonly n: number;
 }
 
@@ -482,11 +483,28 @@ class TraceBuilder {
       const candidates = stages.flat().filter((x) => x.step.kind === 'call' || x.step.kind === 'rpc' || x.step.kind === 'db');
       retried = candidates[Math.floor(this.u() * candidates.length)];
     }
-    // 3. timing: children keep their natural length unless they would not fit; the rest is the parent's self time
+    // 3. timing: children are squeezed when they would not fit; when there is time to spare, a slow request is slow
+    // somewhere, so most of it goes to one call (the bottleneck, its subtree grows in turn) and the rest is self time
     const duration = parent.end - parent.start;
-    const natural = stages.reduce((sum, stage) => sum + Math.max(...stage.map((x) => x.weight)), 0) * 1e6;
+    const stagesLength = () => stages.reduce((sum, stage) => sum + Math.max(...stage.map((x) => x.weight)), 0) * 1e6;
+    let natural = stagesLength();
     const selfShare = 0.1 + 0.15 * this.u();
-    const scale = natural > duration * (1 - selfShare) ? (duration * (1 - selfShare)) / natural : 1;
+    const available = duration * (1 - selfShare);
+    if (natural < available) {
+      const all = stages.flat();
+      let pick = this.u() * all.reduce((sum, x) => sum + x.weight, 0);
+      let bottleneck = all[all.length - 1]!;
+      for (const x of all) {
+        pick -= x.weight;
+        if (pick < 0) {
+          bottleneck = x;
+          break;
+        }
+      }
+      bottleneck.weight += ((available - natural) * (0.6 + 0.35 * this.u())) / 1e6;
+      natural = stagesLength();
+    }
+    const scale = natural > available ? available / natural : 1;
     const gap = (duration - natural * scale) / (stages.length + 1);
     let cursor = parent.start + gap * (0.5 + 0.5 * this.u());
     for (const stage of stages) {
