@@ -221,7 +221,8 @@ export function findCachingOpportunities(table: UsageTable, priced: PricedUsage,
     }
     s.prefixes++;
     let previous = -Infinity;
-    for (const i of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
       const t = table.timestamps[i]!;
       const tokens = table.prefixTokens[i]!;
       s.requests++;
@@ -557,14 +558,21 @@ export function findWaste(table: UsageTable, priced: PricedUsage, options: Waste
   let truncatedCost = 0;
   let runawayCalls = 0;
   let excessTokens = 0;
+  // Whether each finish-reason code means the output hit its limit (resolved once per code, not per row).
+  const truncatedCode = Uint8Array.from(table.finishReason.values, (reason) => (truncation.has(reason.toLowerCase()) ? 1 : 0));
+  const finishCodes = table.finishReason.codes;
+  const { outputTokens, reasoningTokens } = table;
   for (const rows of byFeatureModel.values()) {
     if (rows.length < 5) continue;
-    const outputs = Float64Array.from(rows, (i) => table.outputTokens[i]! + table.reasoningTokens[i]!).sort();
+    const outputs = new Float64Array(rows.length);
+    for (let k = 0; k < rows.length; k++) outputs[k] = outputTokens[rows[k]!]! + reasoningTokens[rows[k]!]!;
+    outputs.sort();
     const median = outputs[Math.floor((outputs.length - 1) / 2)]! / 2 + outputs[Math.ceil((outputs.length - 1) / 2)]! / 2;
-    for (const i of rows) {
-      const out = table.outputTokens[i]! + table.reasoningTokens[i]!;
-      const reason = table.finishReason.codes[i]! >= 0 ? table.finishReason.values[table.finishReason.codes[i]!]!.toLowerCase() : '';
-      const truncated = truncation.has(reason);
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      const out = outputTokens[i]! + reasoningTokens[i]!;
+      const code = finishCodes[i]!;
+      const truncated = code >= 0 && truncatedCode[code] === 1;
       if (!(truncated || out > runawayFactor * median) || out <= 2 * median || outputCost[i]! !== outputCost[i]!) continue;
       const excess = out - 2 * median;
       const excessCost = (outputCost[i]! * excess) / out;
@@ -592,13 +600,13 @@ export function findWaste(table: UsageTable, priced: PricedUsage, options: Waste
   }
 
   // Growing contexts per conversation.
+  const inputOf = (i: number) => table.uncachedInputTokens[i]! + table.cacheReadTokens[i]! + table.cacheWrite5mTokens[i]! + table.cacheWrite1hTokens[i]!;
   const byConversation = groupRowsByTime(table, (i) => table.conversation.codes[i]!, Math.max(1, Math.ceil(minimumTurns)));
   let growthHigh = 0;
   let growthLow = 0;
   let growingConversations = 0;
   for (const rows of byConversation.values()) {
     if (rows.length < minimumTurns) continue;
-    const inputOf = (i: number) => table.uncachedInputTokens[i]! + table.cacheReadTokens[i]! + table.cacheWrite5mTokens[i]! + table.cacheWrite1hTokens[i]!;
     const first = inputOf(rows[0]!);
     const last = inputOf(rows[rows.length - 1]!);
     if (!(first > 0) || last < growthFactor * first) continue;
@@ -606,7 +614,8 @@ export function findWaste(table: UsageTable, priced: PricedUsage, options: Waste
     for (let k = 1; k < rows.length; k++) if (inputOf(rows[k]!) >= inputOf(rows[k - 1]!)) rising++;
     if (rising / (rows.length - 1) < 0.8) continue;
     growingConversations++;
-    for (const i of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
       const input = inputOf(i);
       const ic = inputCost[i]!;
       if (ic !== ic || input <= 0) continue;
