@@ -75,7 +75,7 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
         reason = 'condition';
       }
       const previous = step(core, now, active, reason, timing);
-      if (active !== null) value = absent ? (active ? 1 : null) : Number.isFinite(v) ? v : null;
+      if (active === true) value = absent ? 1 : Number.isFinite(v) ? v : null;
       const state = core.state;
       if (value !== null) {
         if (state === 'pending' || state === 'firing') if (value > pendingPeak) pendingPeak = value;

@@ -374,7 +374,9 @@ export class AlertEvaluator {
   private apply(runtime: RuleRuntime, instance: Instance, now: number, active: boolean | null, reason: ActiveReason | null, value: number, transitions: AlertTransition[], resolvedNow: Instance[]): void {
     const rule = runtime.compiled;
     const previous = step(instance, now, active, reason, rule);
-    if (active !== null) instance.value = finiteOrNull(value);
+    // As Prometheus: the value (and the annotations) follow the series only while it meets the condition; a
+    // cleared or keep-firing alert keeps the last value it fired with.
+    if (active === true) instance.value = finiteOrNull(value);
     const state = instance.state;
     if ((state === 'firing' || state === 'pending') && (previous !== state || instance.renderedValue !== instance.value)) this.renderAnnotations(instance);
     if (previous !== state) {
