@@ -36,10 +36,15 @@ export const Icicle: Story = {
 };
 
 export const Huge: Story = {
-  name: 'Huge (2,000 models)',
+  name: 'Huge (2,000 models, tail merged)',
   args: { rows: hugeMatrixRows(2000), levels: ['provider', 'model'] },
   play: async ({ canvasElement }) => {
-    await expect(within(canvasElement).getAllByRole('listitem')).toHaveLength(3);
+    const canvas = within(canvasElement);
+    await expect(canvas.getAllByRole('listitem')).toHaveLength(3);
+    canvas.getAllByRole('listitem')[0]!.focus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(canvas.getAllByRole('listitem')).toHaveLength(40));
+    await expect(canvas.getAllByRole('listitem').at(-1)).toHaveAttribute('data-node', expect.stringMatching(/^\d+ others$/));
   },
 };
 

@@ -22,6 +22,8 @@ export interface CostAttributionTreeProps {
   readonly onLayoutChange?: ((layout: AttributionLayout) => void) | undefined;
   /** Called when a node is opened (Enter or click), with its path from the root (names). */
   readonly onSelect?: ((path: readonly string[], node: AttributionNode) => void) | undefined;
+  /** Most nodes drawn under one parent; the smallest others are merged into one "N others" node. Default 40. */
+  readonly maxChildren?: number | undefined;
   readonly title?: string | undefined;
   /** Height of the drawing, CSS pixels. Default 320. */
   readonly height?: number | undefined;
@@ -44,7 +46,7 @@ function levelWord(level: string): string {
 }
 
 function TreeInner(props: CostAttributionTreeProps & { readonly forwardedRef: ForwardedRef<HTMLElement> }): ReactNode {
-  const { rows, levels = DEFAULT_LEVELS, onLayoutChange, onSelect, title = 'Spend attribution', height = 320, loading = false, error, className, style, forwardedRef } = props;
+  const { rows, levels = DEFAULT_LEVELS, maxChildren = 40, onLayoutChange, onSelect, title = 'Spend attribution', height = 320, loading = false, error, className, style, forwardedRef } = props;
   const titleId = useId();
   const hintId = useId();
   const [ownLayout, setOwnLayout] = useState<AttributionLayout>(props.defaultLayout ?? 'treemap');
@@ -57,7 +59,7 @@ function TreeInner(props: CostAttributionTreeProps & { readonly forwardedRef: Fo
   const itemRefs = useRef<(SVGGElement | null)[]>([]);
   const data = rows ?? NO_ROWS;
 
-  const tree = useMemo(() => attributionTree(data, levels), [data, levels]);
+  const tree = useMemo(() => attributionTree(data, levels, maxChildren), [data, levels, maxChildren]);
   // The node the drawing is zoomed into; falls back to the root when the data no longer has the path.
   const { focus, trail } = useMemo(() => {
     let node = tree;

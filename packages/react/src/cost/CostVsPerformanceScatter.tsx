@@ -41,7 +41,7 @@ interface Point {
 }
 
 const NO_ROWS: readonly UsageAggregateRow[] = [];
-const MARGIN = { top: 16, right: 24, bottom: 44, left: 64 };
+const MARGIN = { top: 16, right: 24, bottom: 44, left: 76 };
 
 function defaultLabel(row: UsageAggregateRow): string {
   return row.key['model'] ?? Object.values(row.key).filter(Boolean).join(' · ');
@@ -141,7 +141,7 @@ function ScatterInner(props: CostVsPerformanceScatterProps & { readonly forwarde
                 {costLabel}
                 {useLog ? ' (log scale)' : ''} →
               </text>
-              <text transform={`translate(${-52},${innerHeight / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill="var(--vigil-fg-muted)">
+              <text transform={`translate(${-64},${innerHeight / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill="var(--vigil-fg-muted)">
                 {perfLabel} {performance === 'latency' ? '(lower is better)' : '(higher is better)'}
               </text>
               {front.length > 1 && <polyline points={front.map((p) => `${x(p.cost)},${y(p.performance)}`).join(' ')} fill="none" stroke="var(--vigil-fg-muted)" strokeDasharray="4 3" strokeWidth={1.5} />}

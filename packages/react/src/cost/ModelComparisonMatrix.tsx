@@ -46,7 +46,7 @@ const METRICS: Readonly<Record<MatrixMetric, MetricSpec>> = {
   tokenEfficiency: { label: 'Output / input', direction: 'neutral', priced: false, value: (r) => r.tokenEfficiency, text: (r) => formatNumber(r.tokenEfficiency, 3) },
   contextUtilisation: { label: 'Context used', direction: 'neutral', priced: false, value: (r) => r.contextUtilisation, text: (r) => formatPercent(r.contextUtilisation, 2) },
   cacheHitRate: { label: 'Cache hits', direction: 'higher', priced: false, value: (r) => r.cacheHitRate, text: (r) => formatPercent(r.cacheHitRate, 1) },
-  quality: { label: 'Quality', direction: 'higher', priced: false, value: (r) => r.quality, text: (r) => (Number.isFinite(r.quality) ? `${formatPercent(r.quality, 1)} (n=${formatNumber(r.qualitySamples, 3)})` : '—') },
+  quality: { label: 'Quality score', direction: 'higher', priced: false, value: (r) => r.quality, text: (r) => (Number.isFinite(r.quality) ? `${formatPercent(r.quality, 1)} (n=${formatNumber(r.qualitySamples, 3)})` : '—') },
 };
 
 /** Every metric column, in display order. */

@@ -58,9 +58,9 @@ describe('ModelComparisonMatrix', () => {
   it('hides and shows columns from the column picker (uncontrolled and controlled)', async () => {
     const onVisibleMetricsChange = vi.fn();
     render(<ModelComparisonMatrix rows={byModel} onVisibleMetricsChange={onVisibleMetricsChange} />);
-    expect(screen.getByRole('columnheader', { name: /Quality/ })).toBeTruthy();
+    expect(screen.getByRole('columnheader', { name: /Quality score/ })).toBeTruthy();
     await userEvent.click(screen.getByText(/^Columns/));
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Quality' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Quality score' }));
     expect(screen.queryByRole('columnheader', { name: /Quality/ })).toBeNull();
     expect(onVisibleMetricsChange).toHaveBeenLastCalledWith(expect.not.arrayContaining(['quality']));
     await userEvent.click(screen.getByRole('checkbox', { name: 'Cache hits' }));

@@ -62,6 +62,16 @@ describe('attributionTree', () => {
     expect(spends).toEqual([...spends].sort((a, b) => b - a));
   });
 
+  it('merges the long tail beyond maxChildren into one leaf, keeping the totals', () => {
+    const root = attributionTree(rows, ['model'], 3);
+    const all = attributionTree(rows, ['model']);
+    expect(root.children).toHaveLength(3);
+    expect(root.children[2]!.name).toBe(`${all.children.length - 2} others`);
+    expect(root.children.reduce((s, c) => s + c.requests, 0)).toBe(all.requests);
+    expect(root.children.slice(0, 2).map((c) => c.name)).toEqual(all.children.slice(0, 2).map((c) => c.name));
+    expect(() => attributionTree(rows, ['model'], 1)).toThrow(ValidationError);
+  });
+
   it('groups a missing level value as (none) and rejects bad input', () => {
     const root = attributionTree([{ ...rows[0]!, key: { provider: 'x' } }], ['provider', 'feature']);
     expect(root.children[0]!.children[0]!.name).toBe('(none)');

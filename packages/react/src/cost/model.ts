@@ -84,12 +84,14 @@ export interface AttributionNode {
 /**
  * Builds the attribution hierarchy from aggregate rows grouped by at least the given levels (for example
  * `aggregateUsage(table, priced, { by: ['provider', 'model', 'feature'] }).rows`). Iterative, no recursion. A
- * missing level value is grouped as `(none)`.
+ * missing level value is grouped as `(none)`. Above `maxChildren` children, the smallest are merged into one
+ * "N others" leaf.
  *
  * @example
  * const root = attributionTree(aggregate.rows, ['provider', 'model', 'feature']);
  */
-export function attributionTree(rows: readonly UsageAggregateRow[], levels: readonly string[]): AttributionNode {
+export function attributionTree(rows: readonly UsageAggregateRow[], levels: readonly string[], maxChildren = Infinity): AttributionNode {
+  if (!(maxChildren >= 2)) throw new ValidationError('maxChildren', 'a number >= 2', maxChildren);
   if (!Array.isArray(rows)) throw new ValidationError('rows', 'an array of aggregate rows', rows);
   if (!Array.isArray(levels) || levels.length === 0) throw new ValidationError('levels', 'a non-empty array of dimension names', levels);
   const root: AttributionNode = { id: 'root', name: 'All spend', level: 'root', spend: 0, requests: 0, unpricedRequests: 0, children: [] };
@@ -122,6 +124,17 @@ export function attributionTree(rows: readonly UsageAggregateRow[], levels: read
   while (stack.length > 0) {
     const node = stack.pop()!;
     node.children.sort((a, b) => b.spend - a.spend || a.name.localeCompare(b.name));
+    if (node.children.length > maxChildren) {
+      // The long tail becomes one leaf, so a huge level stays readable and the drawing stays small.
+      const tail = node.children.splice(maxChildren - 1);
+      const other: AttributionNode = { id: `${node.id}\u0000(others)`, name: `${tail.length} others`, level: tail[0]!.level, spend: 0, requests: 0, unpricedRequests: 0, children: [] };
+      for (const t of tail) {
+        other.spend += t.spend;
+        other.requests += t.requests;
+        other.unpricedRequests += t.unpricedRequests;
+      }
+      node.children.push(other);
+    }
     stack.push(...node.children);
   }
   return root;
