@@ -22,7 +22,7 @@ async function waitForTrace(page, id) {
 
 export default async function tracesChecks({ page, check, assert, runAxe, shotsDir, join, waitForKpis, waitForCharts, openPage, context, origin, query }) {
   let openedId;
-  await check('Traces tab: search (errors only), open a trace, waterfall rows with the critical path, no axe violations', async () => {
+  await check('Traces tab: search (errors only), open a trace, waterfall rows with the critical path, flame graph and service map, no axe violations', async () => {
     try {
       await page.getByRole('tab', { name: 'Traces' }).click();
       await waitForRows(page, false);
@@ -55,6 +55,18 @@ export default async function tracesChecks({ page, check, assert, runAxe, shotsD
       const violations = await runAxe(page);
       assert(violations.length === 0, `\n      ${violations.join('\n      ')}`);
       await page.screenshot({ path: join(shotsDir, 'traces-light.png'), fullPage: true });
+      // the other views of the same trace
+      const detail = page.locator(`.trx-detail__body[data-trace-id="${openedId}"]`);
+      await detail.getByRole('radio', { name: 'Flame graph' }).check();
+      await detail.locator('[data-testid="vigil-flamegraph"] canvas').waitFor({ timeout: 10_000 });
+      await detail.getByRole('radio', { name: 'Service map' }).check();
+      await detail.locator('[data-service]').first().waitFor({ timeout: 10_000 });
+      const services = await detail.locator('[data-service]').count();
+      assert(services >= 1, `the service map shows ${services} services`);
+      const mapViolations = await runAxe(page);
+      assert(mapViolations.length === 0, `service map:\n      ${mapViolations.join('\n      ')}`);
+      await page.screenshot({ path: join(shotsDir, 'traces-service-map.png'), fullPage: true });
+      await detail.getByRole('radio', { name: 'Waterfall' }).check();
     } finally {
       await page.getByRole('tab', { name: 'Overview' }).click();
       await waitForKpis(page);

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { TraceSearch } from '@vigil/core';
 import { defaultServices } from '@vigil/adapters/simulated';
-import { TraceSummary, TraceWaterfall, useTrace, useTraceSearch } from '@vigil/react';
+import { Flamegraph, ServiceMap, TraceSummary, TraceWaterfall, useTrace, useTraceSearch } from '@vigil/react';
+import { Segmented, type SegmentOption } from '../shell/Segmented';
 import { RANGE_LABEL, RANGE_MS } from '../lib/params';
 import type { DemoTabProps } from '../shell/tabProps';
 import { TraceResults, SORT_LABEL, sortRows, type TraceSort } from './TraceResults';
@@ -46,7 +47,7 @@ function messageOf(error: unknown): string {
 /**
  * The demo's Traces tab: search the simulated source's traces (service, operation, minimum duration, errors only) over
  * the header's time range, pick one from the results (sortable, virtualised), and read it in TraceSummary and
- * TraceWaterfall with the critical path. `?trace=<id>#/traces` links to a trace.
+ * TraceWaterfall with the critical path (or the Flamegraph or the ServiceMap of the trace). `?trace=<id>#/traces` links to a trace.
  */
 export function TracesTab({ range, clock, sourceHasTraces }: DemoTabProps & { sourceHasTraces: boolean }): ReactNode {
   const [draft, setDraft] = useState<SearchForm>(EMPTY_FORM);
@@ -206,10 +207,29 @@ export function TracesTab({ range, clock, sourceHasTraces }: DemoTabProps & { so
   );
 }
 
-/** The chosen trace: its summary and waterfall (critical path, details, warnings). */
+type DetailView = 'waterfall' | 'flamegraph' | 'map';
+
+const VIEW_OPTIONS: readonly SegmentOption<DetailView>[] = [
+  { value: 'waterfall', label: 'Waterfall' },
+  { value: 'flamegraph', label: 'Flame graph' },
+  { value: 'map', label: 'Service map' },
+];
+
+/**
+ * The chosen trace: its summary, then one of three views of it. The waterfall and the flame graph share the selected
+ * span, so a span picked in one is selected in the other.
+ */
 function TraceDetail({ traceId }: { readonly traceId: string | undefined }): ReactNode {
   // clock skew is adjusted so a skewed host's spans sit inside their callers (reported as warnings)
   const trace = useTrace(traceId ?? null, { parse: { adjustClockSkew: true }, staleTimeMs: Infinity });
+  const [view, setView] = useState<DetailView>('waterfall');
+  const [selectedSpan, setSelectedSpan] = useState<number | null>(null);
+  // a span index means nothing in another trace
+  const [spanTrace, setSpanTrace] = useState(traceId);
+  if (spanTrace !== traceId) {
+    setSpanTrace(traceId);
+    setSelectedSpan(null);
+  }
   if (traceId === undefined) {
     return (
       <div className="trx-message" role="status">
@@ -218,12 +238,38 @@ function TraceDetail({ traceId }: { readonly traceId: string | undefined }): Rea
     );
   }
   const loading = trace.status === 'loading';
+  const model = trace.status === 'success' ? trace.data : undefined;
   // as tall as the trace needs, up to a screenful
-  const height = trace.data === undefined ? 320 : Math.max(160, Math.min(560, trace.data.spanCount * 24 + 8));
+  const height = model === undefined ? 320 : Math.max(160, Math.min(560, model.spanCount * 24 + 8));
   return (
-    <div className="trx-detail__body" data-trace-id={traceId} data-status={trace.status}>
-      <TraceSummary trace={trace.data} loading={loading} error={trace.error} headingLevel={2} />
-      <TraceWaterfall trace={trace.data} loading={loading} error={trace.error} height={height} label={`Waterfall of trace ${traceId}`} />
+    <div className="trx-detail__body" data-trace-id={traceId} data-status={trace.status} data-view={view}>
+      <TraceSummary trace={model} loading={loading} error={trace.error} headingLevel={2} />
+      <div className="trx-views">
+        <Segmented legend="Trace view" name="trx-view" options={VIEW_OPTIONS} value={view} onChange={setView} />
+      </div>
+      {view === 'waterfall' ? (
+        <TraceWaterfall
+          trace={model}
+          loading={loading}
+          error={trace.error}
+          height={height}
+          selectedSpan={selectedSpan}
+          onSelectedSpanChange={setSelectedSpan}
+          label={`Waterfall of trace ${traceId}`}
+        />
+      ) : view === 'flamegraph' ? (
+        <Flamegraph
+          trace={model}
+          loading={loading}
+          error={trace.error}
+          height={Math.max(200, Math.min(420, ((model?.maxDepth ?? 8) + 2) * 22 + 40))}
+          selectedSpan={selectedSpan}
+          onSelectedSpanChange={setSelectedSpan}
+          label={`Flame graph of trace ${traceId}`}
+        />
+      ) : (
+        <ServiceMap trace={model} loading={loading} error={trace.error} label={`Service map of trace ${traceId}`} />
+      )}
     </div>
   );
 }
