@@ -101,6 +101,7 @@ export function step(instance: InstanceCore, now: number, active: boolean | null
         }
         instance.state = 'resolved';
         instance.resolvedAt = now;
+        instance.reason = null;
         instance.keepFiringSince = null;
         instance.cooldownUntil = timing.cooldownMs > 0 ? now + timing.cooldownMs : null;
       }

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { VigilError } from '../errors';
+import { alertFingerprint, compileMatcher, labelsKey, matchesAll } from './labels';
+
+/** Reference FNV-1a 64 over Prometheus' label-set byte layout, with BigInt (independent of the limb arithmetic). */
+function referenceFingerprint(labels: Record<string, string>): string {
+  let hash = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  const feed = (bytes: Iterable<number>) => {
+    for (const b of bytes) hash = ((hash ^ BigInt(b)) * prime) & 0xffffffffffffffffn;
+  };
+  for (const name of Object.keys(labels).sort()) {
+    feed(new TextEncoder().encode(name));
+    feed([0xff]);
+    feed(new TextEncoder().encode(labels[name] as string));
+    feed([0xff]);
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+describe('alertFingerprint', () => {
+  it('equals FNV-1a 64 of the sorted label set, as Prometheus model.LabelSet.Fingerprint (fast-check, unicode)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('a', 'b', 'job', 'instance', '_x', 'alertname', 'severity', 'Z9'), fc.string({ unit: 'binary', maxLength: 12 })), (labels) => {
+        expect(alertFingerprint(labels)).toBe(referenceFingerprint(labels));
+      }),
+      { numRuns: 100 },
+    );
+  }, 30_000);
+
+  it('is the FNV offset basis for the empty set and independent of key order', () => {
+    expect(alertFingerprint({})).toBe('cbf29ce484222325');
+    expect(alertFingerprint({ b: '2', a: '1' })).toBe(alertFingerprint({ a: '1', b: '2' }));
+    expect(alertFingerprint({ a: '1' })).not.toBe(alertFingerprint({ a: '2' }));
+  });
+
+  it('labelsKey is injective where naive joins are not', () => {
+    expect(labelsKey({ a: 'x,b=y' })).not.toBe(labelsKey({ a: 'x', b: 'y' }));
+    expect(labelsKey({ b: '1', a: '2' })).toBe('{a="2",b="1"}');
+  });
+});
+
+describe('Alertmanager matchers', () => {
+  const m = (name: string, value: string, isRegex: boolean, isEqual = true) => compileMatcher({ name, value, isRegex, isEqual });
+  it('anchors regexes fully', () => {
+    expect(m('env', 'prod', true).test({ env: 'production' })).toBe(false);
+    expect(m('env', 'prod.*', true).test({ env: 'production' })).toBe(true);
+    expect(m('env', 'prod|staging', true).test({ env: 'staging' })).toBe(true);
+    // Alternation is grouped before anchoring: ^(?:a|b)$ not ^a|b$.
+    expect(m('env', 'a|b', true).test({ env: 'xb' })).toBe(false);
+  });
+  it('treats a missing label as the empty string', () => {
+    expect(m('team', '', false).test({})).toBe(true);
+    expect(m('team', '', false, false).test({})).toBe(false);
+    expect(m('team', '.*', true).test({})).toBe(true);
+    expect(m('team', '.+', true).test({})).toBe(false);
+    expect(m('team', 'x', false, false).test({})).toBe(true);
+    expect(m('team', '.+', true, false).test({})).toBe(true);
+  });
+  it('implements = != =~ !~', () => {
+    const labels = { severity: 'critical' };
+    expect(m('severity', 'critical', false).test(labels)).toBe(true);
+    expect(m('severity', 'critical', false, false).test(labels)).toBe(false);
+    expect(m('severity', 'crit.*', true).test(labels)).toBe(true);
+    expect(m('severity', 'crit.*', true, false).test(labels)).toBe(false);
+    expect(matchesAll([{ name: 'severity', value: 'critical', isRegex: false }, { name: 'x', value: '', isRegex: false }], labels)).toBe(true);
+  });
+  it('agrees with a brute-force definition (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('a', 'b', ''), fc.option(fc.constantFrom('a', 'b', 'ab', ''), { nil: undefined }), fc.boolean(), fc.boolean(), (value, actual, isRegex, isEqual) => {
+        const labels: Record<string, string> = actual === undefined ? {} : { l: actual };
+        const seen = labels.l ?? '';
+        const expected = (isRegex ? new RegExp(`^(?:${value})$`).test(seen) : seen === value) === isEqual;
+        expect(m('l', value, isRegex, isEqual).test(labels)).toBe(expected);
+      }),
+    );
+  });
+  it('rejects bad matchers with the field path', () => {
+    const paths: [unknown, string][] = [
+      [{ name: '1x', value: '', isRegex: false }, 'matcher.name'],
+      [{ name: 'x', value: 3, isRegex: false }, 'matcher.value'],
+      [{ name: 'x', value: '(', isRegex: true }, 'matcher.value'],
+      [{ name: 'x', value: 'a', isRegex: 'yes' }, 'matcher.isRegex'],
+      [null, 'matcher'],
+    ];
+    for (const [input, path] of paths) {
+      try {
+        compileMatcher(input as never);
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(VigilError);
+        expect((error as VigilError).path).toBe(path);
+      }
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { VigilError } from '../errors';
+import { humanize, humanizeDuration, parseTemplate, renderTemplate, TEMPLATE_OUTPUT_MAX } from './template';
+
+const context = { labels: { service: 'checkout', job: 'api' }, value: 1234.5, severity: 'warning', rule: 'HighLatency' };
+const render = (source: string, ctx = context) => renderTemplate(parseTemplate(source), ctx);
+
+describe('templates', () => {
+  it('renders labels, value, severity and rule with filters', () => {
+    expect(render('{{ $labels.service }} p95 {{ $value | humanize }}s ({{$severity|toUpper}}, {{ $rule | toLower }})')).toBe('checkout p95 1.234ks (WARNING, highlatency)');
+    expect(render('{{ $value }}')).toBe('1234.5');
+    expect(render('{{ $value | humanizePercentage }}', { ...context, value: 0.1234 })).toBe('12.34%');
+    expect(render('{{ $value | humanizeDuration }}', { ...context, value: 3725 })).toBe('1h 2m 5s');
+  });
+  it('documented behaviour for unknown labels and missing values: empty string', () => {
+    expect(render('[{{ $labels.nope }}]')).toBe('[]');
+    expect(render('[{{ $value | humanize }}]', { ...context, value: null })).toBe('[]');
+    expect(render('[{{ $value }}]', { ...context, value: NaN })).toBe('[]');
+  });
+  it('never executes anything: label values are inserted as text, never re-parsed', () => {
+    const out = render('{{ $labels.service }}', { ...context, labels: { service: '{{ $value }}<script>alert(1)</script>' } });
+    expect(out).toBe('{{ $value }}<script>alert(1)</script>');
+  });
+  it('rejects everything outside the language with a typed error', () => {
+    for (const bad of ['{{ .Labels.x }}', '{{ $labels }}', '{{ $labels.x | printf "%s" }}', '{{ $value | exec }}', '{{ constructor }}', '{{ $labels.__proto__.x }}', '{{ $labels.x', '{{ template "x" }}', '{{ $labels.a-b }}']) {
+      expect(() => parseTemplate(bad, 'annotations.summary')).toThrow(VigilError);
+    }
+    try {
+      parseTemplate('{{ .Foo }}', 'rules[2].annotations.summary');
+    } catch (error) {
+      expect((error as VigilError).path).toBe('rules[2].annotations.summary');
+    }
+  });
+  it('caps length, action count and strips control characters', () => {
+    expect(() => parseTemplate('x'.repeat(5000))).toThrow(/at most 4096/);
+    expect(() => parseTemplate('{{ $value }}'.repeat(65))).toThrow(/at most 64/);
+    const long = render('{{ $labels.service }}{{ $labels.service }}', { ...context, labels: { service: 'y'.repeat(3000) } });
+    expect(long.length).toBe(TEMPLATE_OUTPUT_MAX);
+    expect(long.endsWith('…')).toBe(true);
+    expect(render('{{ $labels.service }}', { ...context, labels: { service: 'a\u0000b\u001bc\nd\te\u009b' } })).toBe('abc\nd\te');
+  });
+  it('any input either parses and renders plain text or throws a ValidationError (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 20 })), fc.oneof(fc.double(), fc.constant(null)), (source, labels, value) => {
+        let template;
+        try {
+          template = parseTemplate(source);
+        } catch (error) {
+          expect(error).toBeInstanceOf(VigilError);
+          return;
+        }
+        const out = renderTemplate(template, { labels, value, severity: 'critical', rule: 'R' });
+        expect(typeof out).toBe('string');
+        expect(out.length).toBeLessThanOrEqual(TEMPLATE_OUTPUT_MAX);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('humanize (Prometheus template_test.go cases)', () => {
+  it.each([
+    [0, '0'],
+    [1, '1'],
+    [12, '12'],
+    [123, '123'],
+    [1234, '1.234k'],
+    [12345, '12.35k'],
+    [1234567, '1.235M'],
+    [12345678, '12.35M'],
+    [123456789, '123.5M'],
+    [0.1, '100m'],
+    [0.0001, '100u'],
+    [0.000001, '1u'],
+    [-1234567, '-1.235M'],
+    [Infinity, '+Inf'],
+    [NaN, 'NaN'],
+  ])('humanize(%s) = %s', (value, expected) => {
+    expect(humanize(value)).toBe(expected);
+  });
+  it.each([
+    [0, '0s'],
+    [1, '1s'],
+    [60, '1m 0s'],
+    [3600, '1h 0m 0s'],
+    [86400, '1d 0h 0m 0s'],
+    [86400 + 3600 + 60 + 1, '1d 1h 1m 1s'],
+    [1.5, '1.5s'],
+    [0.1, '100ms'],
+    [0.001, '1ms'],
+    [0.000001, '1us'],
+  ])('humanizeDuration(%s) = %s', (value, expected) => {
+    expect(humanizeDuration(value)).toBe(expected);
+  });
+});
