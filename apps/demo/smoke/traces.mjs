@@ -90,6 +90,28 @@ export default async function tracesChecks({ page, check, assert, runAxe, shotsD
     }
   });
 
+  await check('Traces tab: works without Web Workers (the main-thread fallback)', async () => {
+    const plain = await context.newPage();
+    const problems = [];
+    plain.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    plain.on('pageerror', (error) => problems.push(error.message));
+    try {
+      await plain.addInitScript(() => {
+        delete window.Worker;
+      });
+      await plain.goto(`${origin}/${query}#/traces`, { waitUntil: 'load' });
+      await waitForRows(plain, false);
+      const first = await plain.getAttribute('.trx-row[aria-selected="true"]', 'data-trace-id');
+      assert(first !== null, 'no trace is selected by default');
+      await waitForTrace(plain, first);
+      assert(problems.length === 0, `page problems without workers: ${problems.join(' | ')}`);
+    } finally {
+      await plain.close();
+    }
+  });
+
   await check('Traces tab: a failing trace backend shows an error with Retry, not a crash', async () => {
     const failing = await openPage(context, origin, `${query}&fail=traces#/traces`, 'traces-failing');
     try {

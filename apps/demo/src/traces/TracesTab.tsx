@@ -89,12 +89,8 @@ export function TracesTab({ range, clock, sourceHasTraces }: DemoTabProps & { so
 
   const operations = draft.service === '' ? Object.values(OPERATIONS).flat() : (OPERATIONS[draft.service] ?? []);
   const searching = results.status === 'loading' || results.isFetching;
-  const countText =
-    results.status === 'success' || results.data !== undefined
-      ? `${rows.length === SEARCH_LIMIT ? `the newest ${SEARCH_LIMIT}` : rows.length} ${rows.length === 1 ? 'trace' : 'traces'}`
-      : searching
-        ? 'searching…'
-        : '';
+  const found = results.data === undefined ? '' : `${rows.length === SEARCH_LIMIT ? `the newest ${SEARCH_LIMIT}` : rows.length} ${rows.length === 1 ? 'trace' : 'traces'}`;
+  const countText = [found, searching ? 'searching…' : ''].filter((part) => part !== '').join(' · ');
 
   return (
     <section className="ov trx" data-region="traces" aria-labelledby="trx-title">
