@@ -81,7 +81,10 @@ export interface Dispatcher {
   drain(options?: { readonly timeoutMs?: number }): Promise<boolean>;
   /** Starts the background loop. */
   start(): void;
-  /** Stops the loop, aborts attempts in flight (they stay pending and are retried later) and waits for them. */
+  /**
+   * Stops the loop, aborts attempts in flight (they stay pending and are retried later) and waits for them. A stopped
+   * dispatcher does not start again: create a new one over the same outbox.
+   */
   stop(): Promise<void>;
   /** Puts a dead entry back in the queue. */
   requeue(id: string): Promise<boolean>;
@@ -89,6 +92,11 @@ export interface Dispatcher {
   log(): readonly DeliveryLogEntry[];
   readonly outbox: Outbox;
 }
+
+/** While a channel waits for tokens, other channels' entries are looked for at least this often, ms. */
+const RATE_LIMIT_POLL_MS = 250;
+/** Most due entries read from the outbox per pass. */
+const PASS_BATCH = 10_000;
 
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -216,7 +224,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const pass = async (): Promise<number> => {
     const now = clock();
     rateLimitedUntil = undefined;
-    const due = await outbox.due(now, 1000);
+    const due = await outbox.due(now, PASS_BATCH);
     let attempts = 0;
     const active = new Set<Promise<void>>();
     for (const entry of due) {
@@ -263,8 +271,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const nextWakeIn = async (): Promise<number | undefined> => {
     const next = await outbox.nextAttemptAt();
     if (next === undefined) return undefined;
-    const at = rateLimitedUntil === undefined ? next : Math.max(next, Math.min(rateLimitedUntil, next + maxDelayMs));
-    return Math.max(0, at - clock());
+    const now = clock();
+    if (rateLimitedUntil === undefined || next > now) return Math.max(0, next - now);
+    // The earliest due entry waits for a token. Entries of other channels may fall due before that token arrives,
+    // and the outbox only reports the earliest entry, so look again at least every RATE_LIMIT_POLL_MS.
+    return Math.max(0, Math.min(rateLimitedUntil - now, RATE_LIMIT_POLL_MS));
   };
 
   const schedule = (ms: number) => {
