@@ -116,11 +116,6 @@ export default async function costChecks({ page, check, assert, runAxe, shotsDir
         const themed = await runAxe(page);
         assert(themed.length === 0, `${id}: \n      ${themed.join('\n      ')}`);
         await page.screenshot({ path: join(shotsDir, `finance-${id}.png`), fullPage: true });
-        await page.getByRole('tab', { name: 'Models' }).click();
-        await waitForCostTab(page, 'models-tab');
-        await page.screenshot({ path: join(shotsDir, `models-${id}.png`), fullPage: true });
-        await page.getByRole('tab', { name: 'Finance' }).click();
-        await waitForCostTab(page, 'finance-tab');
       }
     } finally {
       await setTheme(page, 'Light theme');

@@ -14,10 +14,12 @@ import {
   type BudgetForecast,
   type ModelSwitchEvaluation,
   type Opportunity,
+  type PricedUsage,
   type SpendChangeDecomposition,
   type UnpricedModel,
   type UsageAggregateRow,
   type UsageRecord,
+  type UsageTable,
 } from '@vigil/core/cost';
 import { simulateLlmUsage } from '@vigil/adapters/simulated';
 import { RANGE_MS, type RangeKey } from '../lib/params';
@@ -85,12 +87,33 @@ export function costKey(request: CostRequest): string {
   return `${request.seed}:${request.end}:${request.range}`;
 }
 
-let history: { readonly seed: number; readonly end: number; readonly records: readonly UsageRecord[] } | undefined;
+interface History {
+  readonly seed: number;
+  readonly end: number;
+  readonly records: readonly UsageRecord[];
+  /** Priced tables per time window, shared by the views of every range (the week's table serves the budget of all). */
+  readonly tables: Map<string, { readonly table: UsageTable; readonly priced: PricedUsage }>;
+  budget?: FinanceView['budget'];
+}
+
+let history: History | undefined;
 
 /** The last seven days of usage, kept while the seed and end stay the same. */
-function usageHistory(seed: number, end: number): readonly UsageRecord[] {
-  if (history?.seed !== seed || history.end !== end) history = { seed, end, records: simulateLlmUsage({ start: end - COST_HISTORY_MS, end, seed }) };
-  return history.records;
+function usageHistory(seed: number, end: number): History {
+  if (history?.seed !== seed || history.end !== end) history = { seed, end, records: simulateLlmUsage({ start: end - COST_HISTORY_MS, end, seed }), tables: new Map() };
+  return history;
+}
+
+/** The priced table of [start, end) of the history, built once per window. */
+function pricedWindow(h: History, start: number, end: number): { readonly table: UsageTable; readonly priced: PricedUsage } {
+  const key = `${start}:${end}`;
+  let hit = h.tables.get(key);
+  if (hit === undefined) {
+    const table = createUsageTable(slice(h.records, start, end));
+    hit = { table, priced: priceUsageTable(table, DEFAULT_PRICE_CATALOGUE) };
+    h.tables.set(key, hit);
+  }
+  return hit;
 }
 
 /** Records with timestamp in [start, end): the history is sorted, so two binary searches. */
@@ -127,13 +150,12 @@ function errorText(error: unknown): string {
 export function computeCostView(request: CostRequest): CostView {
   const started = performance.now();
   const { seed, end, range } = request;
-  const all = usageHistory(seed, end);
+  const h = usageHistory(seed, end);
   const catalogue = DEFAULT_PRICE_CATALOGUE;
 
   // Models: the selected range, at least a day (the minimum samples of a model switch).
   const modelsStart = end - Math.max(RANGE_MS[range], MODEL_WINDOW_MIN_MS);
-  const modelTable = createUsageTable(slice(all, modelsStart, end));
-  const modelPriced = priceUsageTable(modelTable, catalogue);
+  const { table: modelTable, priced: modelPriced } = pricedWindow(h, modelsStart, end);
   const switches = findModelSwitches(modelTable, modelPriced, { catalogue });
   const models: ModelsView = {
     start: modelsStart,
@@ -149,9 +171,7 @@ export function computeCostView(request: CostRequest): CostView {
 
   // Finance: the selected range for spend, attribution and opportunities; the whole week for the budget.
   const financeStart = end - RANGE_MS[range];
-  const rangeRecords = slice(all, financeStart, end);
-  const table = createUsageTable(rangeRecords);
-  const priced = priceUsageTable(table, catalogue);
+  const { table, priced } = pricedWindow(h, financeStart, end);
   const interval = spendInterval(range);
   const providers = table.provider.values;
   const spend: Series[] = [{ ...spendSeries(table, priced, { interval, origin: financeStart }), name: 'All providers' }];
@@ -167,16 +187,17 @@ export function computeCostView(request: CostRequest): CostView {
     spend.push({ ...spendSeries(table, priced, { interval, origin: financeStart, mask }), name: provider });
   });
 
-  let budget: FinanceView['budget'];
-  try {
-    const fullTable = createUsageTable(all);
-    const fullPriced = priceUsageTable(fullTable, catalogue);
-    const periodStart = weekStart(end - 1);
-    const series = spendSeries(fullTable, fullPriced, { interval: HOUR, origin: end - COST_HISTORY_MS });
-    budget = { forecast: forecastBudget(series, { budget: WEEKLY_BUDGET_USD, period: { start: periodStart, end: periodStart + 7 * DAY } }), periodStart, periodEnd: periodStart + 7 * DAY };
-  } catch (error) {
-    budget = { error: errorText(error) };
+  if (h.budget === undefined) {
+    try {
+      const week = pricedWindow(h, end - COST_HISTORY_MS, end);
+      const periodStart = weekStart(end - 1);
+      const series = spendSeries(week.table, week.priced, { interval: HOUR, origin: end - COST_HISTORY_MS });
+      h.budget = { forecast: forecastBudget(series, { budget: WEEKLY_BUDGET_USD, period: { start: periodStart, end: periodStart + 7 * DAY } }), periodStart, periodEnd: periodStart + 7 * DAY };
+    } catch (error) {
+      h.budget = { error: errorText(error) };
+    }
   }
+  const budget = h.budget;
 
   let decomposition: FinanceView['decomposition'];
   try {
@@ -184,8 +205,7 @@ export function computeCostView(request: CostRequest): CostView {
     const length = range === '7d' ? COST_HISTORY_MS / 2 : RANGE_MS[range];
     const split = end - length;
     const beforeStart = split - length;
-    const both = createUsageTable(slice(all, beforeStart, end));
-    const bothPriced = priceUsageTable(both, catalogue);
+    const { table: both, priced: bothPriced } = pricedWindow(h, beforeStart, end);
     decomposition = { ...decomposeSpendChange(both, bothPriced, { before: { start: beforeStart, end: split }, after: { start: split, end }, by: 'model' }), beforeStart, split };
   } catch (error) {
     decomposition = { error: errorText(error) };
