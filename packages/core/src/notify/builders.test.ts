@@ -92,6 +92,24 @@ describe('Teams', () => {
   });
 });
 
+describe('worst-case single alerts', () => {
+  it('a group whose every field is at its longest, in 3-byte characters, still fits every platform', () => {
+    const huge = '漢'.repeat(20_000);
+    const specials = '*'.repeat(20_000);
+    for (const text of [huge, specials]) {
+      const labels = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`label_${i}`, text]));
+      const g = group([alert({ labels, annotations: { summary: text, description: text, runbook_url: text } })], { groupLabels: labels, commonLabels: labels });
+      const teams = buildTeamsMessage(g);
+      expect(utf8Length(JSON.stringify(teams))).toBeLessThanOrEqual(TEAMS_LIMITS.messageBytes);
+      const discord = buildDiscordMessage(g);
+      const embed = discord.embeds[0];
+      expect(embed.title.length + embed.description.length + (embed.footer?.text.length ?? 0) + embed.fields.reduce((n, f) => n + f.name.length + f.value.length, 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+      const slack = buildSlackMessage(g);
+      for (const block of slack.blocks) if (block.text !== undefined) expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    }
+  });
+});
+
 describe('Discord', () => {
   it('never pings and stays within every Discord limit', () => {
     fc.assert(

@@ -67,18 +67,19 @@ export function isoTime(ms: number): string {
 }
 
 /**
- * Keeps the largest prefix `n` of the alerts (from `max` down) for which `fits(build(n))` holds, by binary search.
- * Builders use it to drop alerts (and say "and N more") when a payload would exceed a platform limit.
+ * Keeps the largest prefix `n` of the alerts (from `max` down to 0) for which `fits(build(n))` holds, by binary
+ * search. Builders use it to drop alerts (and say "and N more") when a payload would exceed a platform limit; their
+ * per-field caps make `build(0)` always fit.
  */
 export function fitAlertCount<T>(max: number, build: (count: number) => T, fits: (payload: T) => boolean): T {
-  let payload = build(max);
-  if (fits(payload) || max <= 1) return fits(payload) ? payload : build(Math.min(max, 1));
-  let low = 1;
+  const full = build(max);
+  if (fits(full)) return full;
+  let low = 0;
   let high = max - 1;
-  let best = build(1);
+  let best = build(0);
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    payload = build(mid);
+    const payload = build(mid);
     if (fits(payload)) {
       best = payload;
       low = mid + 1;

@@ -4,7 +4,7 @@ import { assertAlertGroup, requireInteger } from './validate';
 import type { AlertGroup } from './types';
 
 /** Microsoft Teams limits: a webhook message may be at most 28 KB (we keep a margin). */
-export const TEAMS_LIMITS = { messageBytes: 27_000, textBlock: 2000, facts: 20 } as const;
+export const TEAMS_LIMITS = { messageBytes: 27_000, textBlock: 2000, facts: 10, factTitle: 100, factValue: 300 } as const;
 
 export interface TeamsTextBlock {
   readonly type: 'TextBlock';
@@ -69,7 +69,7 @@ export function buildTeamsMessage(group: AlertGroup, options: TeamsMessageOption
     const body: (TeamsTextBlock | TeamsFactSet)[] = [text(title, { weight: 'Bolder', size: 'Medium', color: group.status === 'firing' ? 'Attention' : 'Good' })];
     const commonKeys = Object.keys(group.commonLabels).sort().slice(0, TEAMS_LIMITS.facts);
     if (commonKeys.length > 0) {
-      body.push({ type: 'FactSet', facts: commonKeys.map((key) => ({ title: escapeTeamsMarkdown(key, 200), value: escapeTeamsMarkdown(group.commonLabels[key] ?? '', 500) })) });
+      body.push({ type: 'FactSet', facts: commonKeys.map((key) => ({ title: escapeTeamsMarkdown(key, TEAMS_LIMITS.factTitle), value: escapeTeamsMarkdown(group.commonLabels[key] ?? '', TEAMS_LIMITS.factValue) })) });
     }
     const actions: TeamsOpenUrl[] = [];
     for (const alert of group.alerts.slice(0, shown)) {
