@@ -5,8 +5,7 @@ import type { PriceCatalogue } from './catalogue';
 import type { ModelRef } from './model-switch';
 import { priceUsageTable } from './pricing';
 import type { PricedUsage } from './pricing';
-import { linearRegression } from '../stats';
-import { studentTCdf, studentTQuantile } from '../stats';
+import { detectPeriod, fitHoltWinters, holtWintersPredict, linearRegression, studentTCdf, studentTQuantile } from '../stats';
 import type { DictionaryColumn, UsageTable } from './table';
 import { canonicalProvider } from './usage';
 
@@ -66,6 +65,12 @@ export interface BudgetOptions {
   readonly period: TimeRange;
   /** Two-sided level of the prediction intervals, default 0.9. */
   readonly confidence?: number;
+  /**
+   * Weekly seasonality. `'auto'` (default): modelled when the series holds at least three weeks and its detrended
+   * autocorrelation has a weekly peak (`detectPeriod` in `@vigil/core/stats`); `'weekly'`: always (needs two weeks);
+   * `'none'`: the linear trend only.
+   */
+  readonly seasonality?: 'auto' | 'weekly' | 'none';
 }
 
 /** A spend forecast over the rest of a budget period. */
@@ -86,15 +91,27 @@ export interface BudgetForecast {
   readonly probabilityOverBudget: number;
   /** First forecast bucket whose cumulative expected spend passes the budget, if any. */
   readonly expectedExhaustion: number | undefined;
-  /** The model behind the numbers. */
-  readonly method: 'linear-trend';
+  /**
+   * The model behind the numbers: a least-squares linear trend, or additive Holt-Winters with a weekly season
+   * (level, trend and a day-of-week profile, fitted by `fitHoltWinters` in `@vigil/core/stats`).
+   */
+  readonly method: 'linear-trend' | 'holt-winters-weekly';
+  /** Season length in buckets when the method is seasonal (7 for a daily series). */
+  readonly seasonalPeriod?: number;
 }
+
+const WEEK = 7 * DAY;
 
 /**
  * Forecasts spend to the end of a budget period from a regular spend series (such as {@link spendSeries}'s daily
- * one) with a least-squares linear trend and Student-t prediction intervals, and gives the probability that the
- * period's total exceeds the budget. The total's variance accounts for the noise of every future bucket and the
- * shared uncertainty of the fitted trend (the buckets' errors are correlated through it).
+ * one) and gives the probability that the period's total exceeds the budget.
+ * - Without weekly seasonality: a least-squares linear trend with Student-t prediction intervals. The total's
+ *   variance accounts for the noise of every future bucket and the shared uncertainty of the fitted trend.
+ * - With it (`seasonality`, detected by default from three weeks of history): additive Holt-Winters with a season
+ *   of one week. Future errors are the model's one-step innovations propagated through its error-correction form,
+ *   so bucket j's variance is σ²(1 + Σ_{k<j} c_k²) and the total's is σ² Σ_j (1 + Σ_{k=1}^{h-j} c_k)², with
+ *   c_k = α(1 + β(φ + … + φ^k)) + γ(1 − α)[k mod 7 = 0] (Hyndman et al., class 1), t-distributed with the
+ *   fit's residual degrees of freedom.
  *
  * @throws ValidationError when the series has fewer than 3 points, is irregular, or the options are invalid.
  * @example
@@ -118,16 +135,33 @@ export function forecastBudget(series: Series, options: BudgetOptions): BudgetFo
     if (!Number.isFinite(values[k]!)) throw new ValidationError(`series.values[${k}]`, 'a finite spend', values[k]);
   }
   if (!Number.isFinite(values[0]!)) throw new ValidationError('series.values[0]', 'a finite spend', values[0]);
+  const seasonality = options.seasonality ?? 'auto';
+  if (seasonality !== 'auto' && seasonality !== 'weekly' && seasonality !== 'none') throw new ValidationError('options.seasonality', "'auto', 'weekly' or 'none'", seasonality);
   const x = new Float64Array(n);
   for (let k = 0; k < n; k++) x[k] = k;
   const line = linearRegression(x, values);
-  let sxx = 0;
-  for (let k = 0; k < n; k++) sxx += (k - line.meanX) ** 2;
-  const fit = { intercept: line.intercept, slope: line.slope, meanX: line.meanX, sxx, residualStandardDeviation: line.residualStandardError };
   let spentSoFar = 0;
   for (let k = 0; k < n; k++) if (timestamps[k]! >= period.start && timestamps[k]! < period.end) spentSoFar += values[k]!;
   const future: number[] = [];
   for (let t = timestamps[n - 1]! + step; t < period.end; t += step) if (t >= period.start) future.push(t);
+  const weekly = WEEK / step;
+  const seasonalPeriod = Number.isInteger(weekly) && weekly >= 2 ? weekly : 0;
+  if (seasonality === 'weekly') {
+    if (seasonalPeriod === 0) throw new ValidationError('options.seasonality', `a series whose step divides a week (step ${step} ms)`, seasonality);
+    if (n < 2 * seasonalPeriod) throw new ValidationError('series', `at least two weeks of history (${2 * seasonalPeriod} buckets) for weekly seasonality`, n);
+  }
+  let useSeasonal = seasonality === 'weekly';
+  if (seasonality === 'auto' && seasonalPeriod > 0 && n >= 3 * seasonalPeriod) {
+    // Detrend first: a trend alone makes every lag correlate and hides (or fakes) the weekly peak.
+    const residuals = new Float64Array(n);
+    for (let k = 0; k < n; k++) residuals[k] = values[k]! - (line.intercept + line.slope * k);
+    useSeasonal = detectPeriod(residuals, { minPeriod: seasonalPeriod, maxPeriod: seasonalPeriod }).period === seasonalPeriod;
+  }
+  if (useSeasonal) return seasonalForecast(values, timestamps, future, seasonalPeriod, spentSoFar, options.budget, confidence);
+
+  let sxx = 0;
+  for (let k = 0; k < n; k++) sxx += (k - line.meanX) ** 2;
+  const fit = { intercept: line.intercept, slope: line.slope, meanX: line.meanX, sxx, residualStandardDeviation: line.residualStandardError };
   const h = future.length;
   const df = n - 2;
   const s = fit.residualStandardDeviation;
@@ -169,6 +203,74 @@ export function forecastBudget(series: Series, options: BudgetOptions): BudgetFo
     if (cumulative > options.budget) expectedExhaustion = future[j]!;
   }
   return { timestamps: forecastTimes, expected, lower, upper, spentSoFar, projectedTotal, budget: options.budget, probabilityOverBudget, expectedExhaustion, method: 'linear-trend' };
+}
+
+/** The additive weekly Holt-Winters branch of {@link forecastBudget}. */
+function seasonalForecast(values: Float64Array, timestamps: Float64Array, future: readonly number[], seasonalPeriod: number, spentSoFar: number, budget: number, confidence: number): BudgetForecast {
+  const n = values.length;
+  const fit = fitHoltWinters(values, { period: seasonalPeriod, seasonality: 'additive' });
+  const p = fit.parameters;
+  const h = future.length;
+  // Forecasts start one step after the last observation; buckets before the period start are not part of the total
+  // but their innovations still propagate (a bucket's horizon is its index after the last observation).
+  const step = timestamps[1]! - timestamps[0]!;
+  const offset = h > 0 ? Math.round((future[0]! - timestamps[n - 1]!) / step) : 1;
+  const last = offset + h - 1;
+  // Innovation weights c_k and their prefix sums C(m) = c_1 + … + c_m, k = 1..last.
+  const prefix = new Float64Array(last + 1);
+  const weights = new Float64Array(last + 1);
+  let phiSum = 0;
+  let phiPower = 1;
+  for (let k = 1; k <= last; k++) {
+    phiPower *= p.damping;
+    phiSum += phiPower;
+    weights[k] = p.alpha * (1 + p.beta * phiSum) + (k % p.period === 0 ? p.gamma * (1 - p.alpha) : 0);
+    prefix[k] = prefix[k - 1]! + weights[k]!;
+  }
+  // Residual degrees of freedom: the one-step errors counted, less the three smoothing parameters.
+  const df = Math.max(1, fit.count - 3);
+  const s = fit.residualStandardDeviation;
+  const tq = studentTQuantile(1 - (1 - confidence) / 2, df);
+  const expected = new Float64Array(h);
+  const lower = new Float64Array(h);
+  const upper = new Float64Array(h);
+  let horizonFactor = 1; // 1 + Σ_{k < horizon} c_k²
+  for (let k = 1; k < offset; k++) horizonFactor += weights[k]! ** 2;
+  let sumMean = 0;
+  for (let j = 0; j < h; j++) {
+    const horizon = offset + j;
+    if (j > 0) horizonFactor += weights[horizon - 1]! ** 2;
+    const mean = holtWintersPredict(fit.state, p, horizon);
+    const sd = s * Math.sqrt(horizonFactor);
+    expected[j] = Math.max(0, mean);
+    lower[j] = Math.max(0, mean - tq * sd);
+    upper[j] = Math.max(0, mean + tq * sd);
+    sumMean += mean;
+  }
+  // Var(Σ_j y_{n+j}) = σ² Σ_i a_i², where innovation i (horizon i) enters bucket j > i with weight c_{j-i} and its
+  // own bucket with weight 1: a_i = [i ≥ offset] + Σ_{j = max(i+1, offset)}^{last} c_{j-i}, read off the prefix sums.
+  let totalVariance = 0;
+  for (let i = 1; i <= last; i++) {
+    const a = i >= offset ? 1 + prefix[last - i]! : prefix[last - i]! - prefix[offset - 1 - i]!;
+    totalVariance += a * a;
+  }
+  const totalSd = s * Math.sqrt(totalVariance);
+  const projectedTotal = {
+    expected: spentSoFar + Math.max(0, sumMean),
+    lower: Math.max(spentSoFar, spentSoFar + sumMean - tq * totalSd),
+    upper: Math.max(spentSoFar, spentSoFar + sumMean + tq * totalSd),
+  };
+  let probabilityOverBudget: number;
+  if (spentSoFar > budget) probabilityOverBudget = 1;
+  else if (h === 0 || totalSd === 0) probabilityOverBudget = spentSoFar + sumMean > budget ? 1 : 0;
+  else probabilityOverBudget = 1 - studentTCdf((budget - spentSoFar - sumMean) / totalSd, df);
+  let cumulative = spentSoFar;
+  let expectedExhaustion: number | undefined = spentSoFar > budget ? timestamps[n - 1] : undefined;
+  for (let j = 0; j < h && expectedExhaustion === undefined; j++) {
+    cumulative += expected[j]!;
+    if (cumulative > budget) expectedExhaustion = future[j]!;
+  }
+  return { timestamps: Float64Array.from(future), expected, lower, upper, spentSoFar, projectedTotal, budget, probabilityOverBudget, expectedExhaustion, method: 'holt-winters-weekly', seasonalPeriod };
 }
 
 /** Options of {@link decomposeSpendChange}. */
