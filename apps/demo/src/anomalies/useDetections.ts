@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { detectAnomalies } from '@vigil/core/anomaly';
 import type { DetectAnomaliesOptions, DetectionResult } from '@vigil/core/anomaly';
 import type { DetectJob, DetectReply, DetectRequest } from './detectProtocol';
@@ -29,10 +29,12 @@ function detectionWorker(): Worker | null {
 /**
  * Runs the anomaly detectors over `jobs` off the main thread (a Web Worker), publishing each series' result as it
  * arrives. Without workers it runs one series per macrotask, so the page keeps answering between series.
- * A new batch (new `jobs` array) supersedes the previous one.
+ * A new batch (new `jobs` array) supersedes the previous one; until a series' new result arrives its previous one stays.
  */
 export function useDetections(jobs: readonly DetectJob[] | undefined, options: DetectAnomaliesOptions): Detections {
   const [state, setState] = useState<Detections>(EMPTY);
+  const latest = useRef<Detections>(EMPTY);
+  latest.current = state;
   const optionsKey = JSON.stringify(options);
   useEffect(() => {
     if (jobs === undefined) {
@@ -40,7 +42,9 @@ export function useDetections(jobs: readonly DetectJob[] | undefined, options: D
       return undefined;
     }
     const parsed = JSON.parse(optionsKey) as DetectAnomaliesOptions;
-    const results = new Map<string, DetectionResult>();
+    // A live refresh keeps the previous results of the same series on screen until the new ones arrive (no flicker).
+    const wanted = new Set(jobs.map((job) => job.key));
+    const results = new Map<string, DetectionResult>([...latest.current.results].filter(([key]) => wanted.has(key)));
     const errors = new Map<string, string>();
     let cancelled = false;
     setState({ results, errors, pending: jobs.length > 0 });
