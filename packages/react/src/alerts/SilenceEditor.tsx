@@ -138,7 +138,9 @@ function SilenceEditorInner(props: InnerProps): ReactNode {
   const show = (field: string) => submitted || touched.has(field);
   const problemAt = (path: string): string | undefined => (show(path) ? problems.get(path) : undefined);
 
-  const preview = useMemo(() => (alerts && problems.size === 0 ? silencePreview(draft, alerts) : undefined), [alerts, draft, problems]);
+  // The preview needs only valid matchers (a missing comment does not change which alerts match).
+  const matchersValid = [...problems.keys()].every((key) => !key.startsWith('matchers'));
+  const preview = useMemo(() => (alerts && matchersValid ? silencePreview(draft, alerts) : undefined), [alerts, draft, matchersValid]);
 
   const setMatcher = (index: number, patch: Partial<Matcher>) => {
     update({ ...draft, matchers: draft.matchers.map((m, i) => (i === index ? { ...m, ...patch } : m)) });
@@ -393,7 +395,7 @@ function SilenceEditorInner(props: InnerProps): ReactNode {
           ) : preview.length === 0 ? (
             <p style={{ ...hintStyle }}>No current alert matches.</p>
           ) : (
-            <ul style={{ display: 'grid', gap: 4, margin: 0, padding: 0, listStyle: 'none', maxHeight: 180, overflowY: 'auto' }} aria-label="Alerts this silence would mute">
+            <ul style={{ display: 'grid', gap: 4, margin: 0, padding: 0, listStyle: 'none', maxHeight: 180, overflowY: 'auto' }} aria-label="Alerts this silence would mute" tabIndex={0}>
               {preview.slice(0, 100).map((alert) => (
                 <li key={alert.fingerprint} style={{ display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center' }}>
                   <span style={{ fontWeight: 600 }}>{alert.labels['alertname'] ?? alert.fingerprint}</span>
