@@ -147,7 +147,7 @@ describe.skipIf(!availability.available)('Vigil grouping, silencing and inhibiti
       }),
       { numRuns: 25 },
     );
-    console.info(`[vigil] agreement with Alertmanager: ${JSON.stringify(stats)}`);
+    console.warn(`[vigil] agreement with Alertmanager: ${JSON.stringify(stats)}`);
     // The scenarios must exercise every path, or agreement would be vacuous.
     expect(stats.silenced).toBeGreaterThan(0);
     expect(stats.inhibited).toBeGreaterThan(0);
