@@ -206,6 +206,7 @@ function AnomaliesBody({ live, clock, params }: DemoTabProps) {
             <AnomalyChart
               title={selectedMetric === undefined ? 'Anomalies' : `${selectedMetric.service} · ${selectedMetric.signal}`}
               result={selectedResult}
+              name={selectedMetric?.signal}
               unit={selectedMetric?.unit}
               loading={status === 'loading' || (selectedKey !== undefined && selectedResult === undefined && detections.pending)}
               error={queryError}
@@ -224,34 +225,37 @@ function AnomaliesBody({ live, clock, params }: DemoTabProps) {
         <p className="an-muted an-note">
           A log volume derived from the simulated traffic: 2 KB of logs per request, 4 TB, never pruned, 40% full four days ago. Forecast by Holt-Winters (seasonal when autocorrelation finds a season); the card uses the same model.
         </p>
-        <div className="an-capacity__grid">
-          <ErrorBoundary label="Forecast chart" compact>
-            <ForecastChart
-              title="Log volume used"
-              unit="%"
-              series={disk}
-              horizon={(8 * DAY) / CAPACITY_STEP_MS}
-              threshold={{ value: 90, label: 'limit 90%' }}
-              loading={disk === undefined && fleet.error === undefined}
-              error={fleet.error}
-              chartId="anomalies-forecast"
-              height={240}
-            />
-          </ErrorBoundary>
-          <ErrorBoundary label="Capacity planner" compact>
-            <CapacityPlanner
-              resource="Log volume"
-              series={disk}
-              limit={90}
-              limitLabel="90%"
-              unit="%"
-              loading={disk === undefined && fleet.error === undefined}
-              error={fleet.error}
-              options={{ method: 'holt-winters', level: 0.8, horizonMs: 14 * DAY }}
-              headingLevel={3}
-            />
-          </ErrorBoundary>
-        </div>
+        {/* Its own dashboard store: zooming the anomaly chart (two days) must not zoom the forecast (twelve days). */}
+        <DashboardProvider>
+          <div className="an-capacity__grid">
+            <ErrorBoundary label="Forecast chart" compact>
+              <ForecastChart
+                title="Log volume used"
+                unit="%"
+                series={disk}
+                horizon={(8 * DAY) / CAPACITY_STEP_MS}
+                threshold={{ value: 90, label: 'limit 90%' }}
+                loading={disk === undefined && fleet.error === undefined}
+                error={fleet.error}
+                chartId="anomalies-forecast"
+                height={240}
+              />
+            </ErrorBoundary>
+            <ErrorBoundary label="Capacity planner" compact>
+              <CapacityPlanner
+                resource="Log volume"
+                series={disk}
+                limit={90}
+                limitLabel="90%"
+                unit="%"
+                loading={disk === undefined && fleet.error === undefined}
+                error={fleet.error}
+                options={{ method: 'holt-winters', level: 0.8, horizonMs: 14 * DAY }}
+                headingLevel={3}
+              />
+            </ErrorBoundary>
+          </div>
+        </DashboardProvider>
       </div>
     </section>
   );

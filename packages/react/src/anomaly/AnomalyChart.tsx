@@ -25,6 +25,8 @@ export interface AnomalyChartProps {
   readonly result?: DetectionResult | undefined;
   /** A series to run the detector over (in a memo; re-run when the series or the detector options change). */
   readonly series?: Series | undefined;
+  /** Legend name of the values. Default: `series.name`, else `value`. */
+  readonly name?: string | undefined;
   /** Which detector runs over `series`, and its options. Default: the ensemble. */
   readonly detector?: DetectAnomaliesOptions | undefined;
   /** Unit appended to values, such as `ms` or `%`. */
@@ -91,7 +93,7 @@ const ChartBody = /* @__PURE__ */ forwardRef<HTMLElement, AnomalyChartProps>(fun
   const titleId = `${id}-title`;
   const detection = useDetection(props.result, props.series, props.detector ?? ENSEMBLE);
   const result = detection.result;
-  const name = props.series?.name ?? 'value';
+  const name = props.name ?? props.series?.name ?? 'value';
   const columns = useMemo(() => (result === undefined ? undefined : detectionSeries(result, name)), [result, name]);
   const zeros = useMemo(() => (result === undefined ? undefined : ({ name: 'zero', labels: {}, timestamps: result.timestamps, values: new Float64Array(result.timestamps.length) } satisfies Series)), [result]);
 
