@@ -24,6 +24,8 @@ export interface StartAlertmanagerOptions {
   readonly groupBy?: readonly string[];
   /** Inhibition rules, as Alertmanager YAML list items (each a YAML mapping written as JSON, which YAML accepts). */
   readonly inhibitRules?: readonly Record<string, unknown>[];
+  /** When set, the receiver posts Alertmanager's webhook (version 4) there, resolved notifications included. */
+  readonly webhookUrl?: string;
   /** How long to wait for `/-/ready`, in ms. Default 30 000. */
   readonly readyTimeoutMs?: number;
 }
@@ -104,7 +106,7 @@ export async function startAlertmanager(options: StartAlertmanagerOptions = {}):
   // JSON is YAML: no YAML writer needed, and no quoting mistakes.
   const config = {
     route: { receiver: 'vigil', group_by: groupBy, group_wait: '0s', group_interval: '1h', repeat_interval: '24h' },
-    receivers: [{ name: 'vigil' }],
+    receivers: [{ name: 'vigil', ...(options.webhookUrl === undefined ? {} : { webhook_configs: [{ url: options.webhookUrl, send_resolved: true }] }) }],
     ...(options.inhibitRules === undefined ? {} : { inhibit_rules: options.inhibitRules }),
   };
   const configFile = join(directory, 'alertmanager.yml');
