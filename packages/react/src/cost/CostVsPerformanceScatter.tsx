@@ -155,9 +155,11 @@ function ScatterInner(props: CostVsPerformanceScatterProps & { readonly forwarde
                     ) : (
                       <circle r={5} fill="var(--vigil-surface)" stroke="var(--vigil-series-2)" strokeWidth={2} />
                     )}
-                    <text x={cx > innerWidth - 110 ? -10 : 10} dy="0.32em" textAnchor={cx > innerWidth - 110 ? 'end' : 'start'} fontSize={11} fontWeight={p.onFront ? 650 : 400} fill="var(--vigil-fg)" paintOrder="stroke" stroke="var(--vigil-surface)" strokeWidth={3}>
-                      {p.label}
-                    </text>
+                    {(p.onFront || points.length <= 12) && (
+                      <text x={cx > innerWidth - 110 ? -10 : 10} dy="0.32em" textAnchor={cx > innerWidth - 110 ? 'end' : 'start'} fontSize={11} fontWeight={p.onFront ? 650 : 400} fill="var(--vigil-fg)" paintOrder="stroke" stroke="var(--vigil-surface)" strokeWidth={3}>
+                        {p.label}
+                      </text>
+                    )}
                   </g>
                 );
               })}
@@ -239,7 +241,8 @@ function hasErrorValue(error: unknown): boolean {
 
 /**
  * Each model as a point of cost (per successful request, or per 1k tokens) against p95 latency or quality, with the
- * Pareto front marked by shape (diamonds joined by a dashed line) and named, not only coloured. A log cost axis is
+ * Pareto front marked by shape (diamonds joined by a dashed line) and named, not only coloured (above 12 models only
+ * the front is labelled; the data table lists every model). A log cost axis is
  * used when costs span more than 20×. Unpriced models are listed as not plotted, never drawn at $0. The chart has
  * a text summary and a data table for screen readers.
  *
