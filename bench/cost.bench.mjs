@@ -1,9 +1,13 @@
-// Cost engine: pricing + aggregation of N usage records (default 1M) by model × feature × day with @vigil/core/cost's
-// columnar path, against a naive object-per-record implementation in the same run (Map of per-model rates, string
-// group keys, latency arrays sorted per group), and against one plain pass over the same typed columns (spend per
-// group only: a floor). Then opportunity detection over the same records. Run through `pnpm bench` (builds first),
-// or `node --expose-gc bench/cost.bench.mjs`. Until `./cost` is in @vigil/core's exports map the bench bundles the
-// source entry with Vite (VIGIL_BENCH_SOURCE=1 forces that).
+// Cost engine. (1) Aggregating N usage records (default 10M, BENCH_N) by model × feature × day with
+// @vigil/core/cost's columnar aggregateUsage, against ONE plain pass over the same typed columns in the same run
+// (group id by arithmetic, counts and sums per group, no quantiles, no checks: a floor, reported as a ratio), and
+// against the naive object-per-record implementation (Map of per-model rates, string group keys, latency arrays
+// sorted per group) as a peer for the whole pricing + aggregation. Column validation and pricing are timed on their
+// own. (2) Opportunity detection (findOpportunities) over BENCH_OPP_N records (default 1M), in seconds.
+// Knobs: BENCH_N, BENCH_OPP_N, BENCH_RUNS (best of, default 3), BENCH_NAIVE_RUNS (default 1: 10M objects are slow),
+// BENCH_SKIP_NAIVE=1, VIGIL_BENCH_SOURCE=1 (bundle the sources with Vite instead of the built package),
+// VIGIL_BENCH_COST_MODULE=/path/to/module.mjs (any build of the cost entry, e.g. an older one for before/after).
+// Run through `pnpm bench` (builds first), or `node --expose-gc bench/cost.bench.mjs`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,11 +15,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fmt, machine, measure, saveResults, seededRandom, table } from './lib.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const N = Number(process.env.BENCH_N ?? 1_000_000);
+const N = Number(process.env.BENCH_N ?? 10_000_000);
+const OPP_N = Number(process.env.BENCH_OPP_N ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const NAIVE_RUNS = Number(process.env.BENCH_NAIVE_RUNS ?? 1);
+const SKIP_NAIVE = process.env.BENCH_SKIP_NAIVE === '1';
 const DAY = 86_400_000;
 
 async function loadCost() {
+  if (process.env.VIGIL_BENCH_COST_MODULE) {
+    const file = path.resolve(process.env.VIGIL_BENCH_COST_MODULE);
+    return { module: await import(pathToFileURL(file).href), from: file };
+  }
   if (process.env.VIGIL_BENCH_SOURCE !== '1') {
     try {
       return { module: await import('@vigil/core/cost'), from: 'built @vigil/core/cost' };
@@ -85,7 +96,7 @@ function generate(n, seed) {
   return { timestamps, providerCodes, modelCodes, featureCodes, uncached, cacheRead, output, latency, quality, ok };
 }
 
-console.log(`cost engine: ${N.toLocaleString('en')} usage records, ${from}, best of ${RUNS} after a warm-up, CPU time`);
+console.log(`cost engine: aggregation of ${N.toLocaleString('en')} usage records, opportunities over ${OPP_N.toLocaleString('en')}; ${from}; best of ${RUNS} after a warm-up, CPU time`);
 const data = generate(N, 42);
 const warmData = generate(Math.min(N, 100_000), 7);
 
@@ -103,13 +114,7 @@ function vigilTable(d) {
     ok: d.ok,
   });
 }
-
-function vigil(d) {
-  const t = vigilTable(d);
-  const priced = cost.priceUsageTable(t, cost.DEFAULT_PRICE_CATALOGUE);
-  const aggregate = cost.aggregateUsage(t, priced, { by: ['model', 'feature'], interval: DAY });
-  return { groups: aggregate.rows.length, spend: priced.totalCost, rows: aggregate.rows };
-}
+const BY = { by: ['model', 'feature'], interval: DAY };
 
 /** Object-per-record records, built outside the timing (a host holding objects already). */
 function toObjects(d) {
@@ -172,72 +177,103 @@ function naive(records) {
   return { groups: groups.size, spend, map: groups };
 }
 
-/** One plain pass: spend per model × feature × day over the typed columns (no quantiles, no quality): a floor. */
-function plainPass(d, rates) {
+/**
+ * ONE plain pass over the same columns the aggregation reads (codes, timestamps, cost, tokens, ok, quality): group
+ * id by arithmetic, then requests, successes, spend, tokens and quality summed per group. No quantiles, no checks,
+ * no unpriced or context handling: the floor a columnar aggregation is measured against.
+ */
+function plainPass(d, priced) {
   const days = 31;
-  const sums = new Float64Array(MODELS.length * FEATURES.length * days);
-  const counts = new Int32Array(sums.length);
-  for (let i = 0; i < d.timestamps.length; i++) {
-    const r = rates[d.modelCodes[i]];
-    const key = (d.modelCodes[i] * FEATURES.length + d.featureCodes[i]) * days + Math.floor((d.timestamps[i] - START) / DAY);
-    counts[key]++;
-    if (r) sums[key] += (d.uncached[i] * r.input + d.cacheRead[i] * r.cacheRead + d.output[i] * r.output) * 1e-6;
+  const stride = 8;
+  const sums = new Float64Array(MODELS.length * FEATURES.length * days * stride);
+  const { timestamps, modelCodes, featureCodes, uncached, cacheRead, output, ok, quality } = d;
+  const c = priced.cost;
+  for (let i = 0; i < timestamps.length; i++) {
+    const at = ((modelCodes[i] * FEATURES.length + featureCodes[i]) * days + Math.floor((timestamps[i] - START) / DAY)) * stride;
+    sums[at] += 1;
+    sums[at + 1] += ok[i];
+    const cost = c[i];
+    if (cost === cost) sums[at + 2] += cost;
+    sums[at + 3] += uncached[i] + cacheRead[i];
+    sums[at + 4] += output[i];
+    const q = quality[i];
+    if (q === q) {
+      sums[at + 5] += q;
+      sums[at + 6] += 1;
+    }
   }
   let groups = 0;
-  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) groups++;
+  for (let k = 0; k < sums.length; k += stride) if (sums[k] > 0) groups++;
   return { groups };
 }
-const plainRates = MODELS.map((m) => cost.findPrice(cost.DEFAULT_PRICE_CATALOGUE, m.provider, m.model, START)?.entry);
 
-const objects = toObjects(data);
-const warmObjects = toObjects(warmData);
-const vigilRun = measure(() => vigil(data), RUNS, () => vigil(warmData));
-const naiveRun = measure(() => naive(objects), RUNS, () => naive(warmObjects));
-const plainRun = measure(() => plainPass(data, plainRates), RUNS, () => plainPass(warmData, plainRates));
+const t0 = vigilTable(data);
+const warmTable = vigilTable(warmData);
+const priced0 = cost.priceUsageTable(t0, cost.DEFAULT_PRICE_CATALOGUE);
+const warmPriced = cost.priceUsageTable(warmTable, cost.DEFAULT_PRICE_CATALOGUE);
+const validateRun = measure(() => vigilTable(data), RUNS, () => vigilTable(warmData));
+const priceRun = measure(() => cost.priceUsageTable(t0, cost.DEFAULT_PRICE_CATALOGUE), RUNS, () => cost.priceUsageTable(warmTable, cost.DEFAULT_PRICE_CATALOGUE));
+const aggregateRun = measure(() => cost.aggregateUsage(t0, priced0, BY), RUNS, () => cost.aggregateUsage(warmTable, warmPriced, BY));
+const plainRun = measure(() => plainPass(data, priced0), RUNS, () => plainPass(warmData, warmPriced));
+const rows = aggregateRun.result.rows;
+const pipelineCpu = validateRun.cpu + priceRun.cpu + aggregateRun.cpu;
 
-// Same answers: group count, total spend, and p95 of every group.
-let agree = vigilRun.result.groups === naiveRun.result.groups && Math.abs(vigilRun.result.spend - naiveRun.result.spend) <= 1e-9 * naiveRun.result.spend;
-for (const row of vigilRun.result.rows) {
-  const g = naiveRun.result.map.get(`${row.key.model}|${row.key.feature}|${Math.floor(row.bucketStart / DAY)}`);
-  if (!g || g.p95 !== row.latencyP95 || Math.abs(g.spend - row.spend) > 1e-9 * Math.max(1, g.spend)) agree = false;
+let naiveRun;
+let agree;
+if (!SKIP_NAIVE) {
+  const objects = toObjects(data);
+  const warmObjects = toObjects(warmData);
+  naiveRun = measure(() => naive(objects), NAIVE_RUNS, () => naive(warmObjects));
+  // Same answers: group count, total spend, and every group's p95 and spend.
+  agree = rows.length === naiveRun.result.groups && Math.abs(priced0.totalCost - naiveRun.result.spend) <= 1e-9 * naiveRun.result.spend;
+  for (const row of rows) {
+    const g = naiveRun.result.map.get(`${row.key.model}|${row.key.feature}|${Math.floor(row.bucketStart / DAY)}`);
+    if (!g || g.p95 !== row.latencyP95 || Math.abs(g.spend - row.spend) > 1e-9 * Math.max(1, g.spend)) agree = false;
+  }
 }
+if (plainRun.result.groups !== rows.length) console.log(`WARNING: plain pass found ${plainRun.result.groups} groups, aggregateUsage ${rows.length}`);
 
-const recordsPerSecond = (ms) => Math.round(N / (ms / 1000)).toLocaleString('en');
+const perSecond = (ms) => `${(N / (ms / 1000) / 1e6).toFixed(2)} M`;
 table(
-  `pricing + aggregation by model × feature × day (${vigilRun.result.groups.toLocaleString('en')} groups; p50/p95/p99, spend, success, quality per group)`,
-  ['implementation', 'CPU', 'records/s', 'vs vigil'],
+  `aggregation by model × feature × day: ${N.toLocaleString('en')} records, ${rows.length.toLocaleString('en')} groups (spend, tokens, success, quality, context, exact p50/p95/p99 per group)`,
+  ['step', 'CPU', 'records/s', 'vs plain pass'],
   [
-    ['vigil (columnar)', fmt.ms(vigilRun.cpu), recordsPerSecond(vigilRun.cpu), fmt.ratio(1)],
-    ['naive objects', fmt.ms(naiveRun.cpu), recordsPerSecond(naiveRun.cpu), fmt.ratio(naiveRun.cpu / vigilRun.cpu)],
-    ['plain pass (spend only, floor)', fmt.ms(plainRun.cpu), recordsPerSecond(plainRun.cpu), fmt.ratio(plainRun.cpu / vigilRun.cpu)],
+    ['aggregateUsage (priced table in hand)', fmt.ms(aggregateRun.cpu), perSecond(aggregateRun.cpu), fmt.ratio(aggregateRun.cpu / plainRun.cpu)],
+    ['plain pass (same columns, sums only)', fmt.ms(plainRun.cpu), perSecond(plainRun.cpu), fmt.ratio(1)],
+    ['usageTableFromColumns (validation)', fmt.ms(validateRun.cpu), perSecond(validateRun.cpu), ''],
+    ['priceUsageTable', fmt.ms(priceRun.cpu), perSecond(priceRun.cpu), ''],
+    ['validation + pricing + aggregation', fmt.ms(pipelineCpu), perSecond(pipelineCpu), fmt.ratio(pipelineCpu / plainRun.cpu)],
+    ...(naiveRun ? [[`naive objects (pricing + aggregation, best of ${NAIVE_RUNS})`, fmt.ms(naiveRun.cpu), perSecond(naiveRun.cpu), fmt.ratio(naiveRun.cpu / plainRun.cpu)]] : []),
   ],
 );
-console.log(`\nanswers: ${agree ? 'identical (groups, spend to 1e-9, every group p95)' : 'DIFFERENT'}`);
+if (naiveRun) console.log(`\nnaive / (validation + pricing + aggregation): ${fmt.ratio(naiveRun.cpu / pipelineCpu)}; answers ${agree ? 'identical (groups, spend to 1e-9, every group p95)' : 'DIFFERENT'}`);
 
-// Opportunity detection over the same records (model switches with bootstraps, caching, batch, waste).
+// Opportunity detection (model switches with bootstraps, caching, batch, waste) over OPP_N records.
+const oppData = OPP_N === N ? data : generate(OPP_N, 43);
+const oppTable = vigilTable(oppData);
+const oppPriced = cost.priceUsageTable(oppTable, cost.DEFAULT_PRICE_CATALOGUE);
+const oppOptions = { catalogue: cost.DEFAULT_PRICE_CATALOGUE, modelSwitch: { resamples: 500, seed: 1 } };
 const opportunityRun = measure(
-  () => {
-    const t = vigilTable(data);
-    const priced = cost.priceUsageTable(t, cost.DEFAULT_PRICE_CATALOGUE);
-    return cost.findOpportunities(t, priced, { catalogue: cost.DEFAULT_PRICE_CATALOGUE, modelSwitch: { resamples: 500, seed: 1 } });
-  },
+  () => cost.findOpportunities(oppTable, oppPriced, oppOptions),
   1,
-  () => {
-    const t = vigilTable(warmData);
-    cost.findOpportunities(t, cost.priceUsageTable(t, cost.DEFAULT_PRICE_CATALOGUE), { catalogue: cost.DEFAULT_PRICE_CATALOGUE, modelSwitch: { resamples: 100, seed: 1 } });
-  },
+  () => cost.findOpportunities(warmTable, warmPriced, { ...oppOptions, modelSwitch: { resamples: 100, seed: 1 } }),
 );
-table('opportunity detection (all detectors, model-switch bootstraps 500 resamples, arms capped at 4,000)', ['records', 'CPU', 'wall', 'opportunities'], [[N.toLocaleString('en'), `${(opportunityRun.cpu / 1000).toFixed(2)} s`, `${(opportunityRun.wall / 1000).toFixed(2)} s`, opportunityRun.result.length]]);
+table('opportunity detection (all detectors, model-switch bootstraps 500 resamples, arms capped at 4,000)', ['records', 'CPU', 'wall', 'opportunities'], [[OPP_N.toLocaleString('en'), `${(opportunityRun.cpu / 1000).toFixed(2)} s`, `${(opportunityRun.wall / 1000).toFixed(2)} s`, opportunityRun.result.length]]);
 console.log(`\nmachine: ${JSON.stringify(machine())}`);
 saveResults('cost', {
   n: N,
+  opportunityN: OPP_N,
   runs: RUNS,
   from,
-  groups: vigilRun.result.groups,
-  vigilCpuMs: vigilRun.cpu,
-  naiveCpuMs: naiveRun.cpu,
+  groups: rows.length,
+  aggregateCpuMs: aggregateRun.cpu,
   plainPassCpuMs: plainRun.cpu,
-  naiveOverVigil: naiveRun.cpu / vigilRun.cpu,
+  aggregateOverPlainPass: aggregateRun.cpu / plainRun.cpu,
+  validateCpuMs: validateRun.cpu,
+  priceCpuMs: priceRun.cpu,
+  pipelineCpuMs: pipelineCpu,
+  naiveCpuMs: naiveRun?.cpu,
+  naiveOverPipeline: naiveRun ? naiveRun.cpu / pipelineCpu : undefined,
   identical: agree,
   opportunityCpuMs: opportunityRun.cpu,
   opportunities: opportunityRun.result.length,

@@ -187,105 +187,18 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
   const sparseIndex = denseIndex === undefined ? new Map<number, number>() : undefined;
   const groupOf = new Int32Array(n);
   const groupKeys: number[] = [];
-  const dimensionCount = columns.length;
-  const codes0 = dimensionCount > 0 ? columns[0]!.codes : undefined;
-  const codes1 = dimensionCount > 1 ? columns[1]!.codes : undefined;
-  const radix1 = dimensionCount > 1 ? radices[1]! : 1;
-  const codeArrays = columns.map((c) => c.codes);
-  const contextByPrice = Float64Array.from(priced.catalogue.entries, (e) => e.entry.contextWindow ?? NaN);
-  const { cost, priceIndex } = priced;
-  const { uncachedInputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, outputTokens, reasoningTokens, ok, quality, latencyMs, contextWindow } = table;
-  let acc: Float64Array = new Float64Array(STRIDE * 64);
-
-  // Pass 2 (fused): group id per row, then every metric summed into that group's accumulator block.
-  for (let i = 0; i < n; i++) {
-    const t = timestamps[i]!;
-    if ((mask !== undefined && mask[i] === 0) || !(t >= rangeStart && t < rangeEnd)) {
-      groupOf[i] = -1;
-      continue;
-    }
-    let key: number;
-    if (dimensionCount <= 2) {
-      key = dimensionCount === 0 ? 0 : dimensionCount === 1 ? codes0![i]! + 1 : (codes0![i]! + 1) * radix1 + codes1![i]! + 1;
-    } else {
-      key = 0;
-      for (let d = 0; d < dimensionCount; d++) key = key * radices[d]! + (codeArrays[d]![i]! + 1);
-    }
-    if (interval !== undefined) key = key * bucketCount + (Math.floor((t - origin) / interval) - minBucket);
-    let g: number;
-    if (denseIndex !== undefined) {
-      g = denseIndex[key]!;
-      if (g < 0) {
-        g = groupKeys.length;
-        denseIndex[key] = g;
-        groupKeys.push(key);
-        if ((g + 1) * STRIDE > acc.length) acc = grow(acc);
-      }
-    } else {
-      const found = sparseIndex!.get(key);
-      if (found === undefined) {
-        g = groupKeys.length;
-        sparseIndex!.set(key, g);
-        groupKeys.push(key);
-        if ((g + 1) * STRIDE > acc.length) acc = grow(acc);
-      } else g = found;
-    }
-    groupOf[i] = g;
-    const at = g * STRIDE;
-    const success = ok[i]!;
-    const uncached = uncachedInputTokens[i]!;
-    const read = cacheReadTokens[i]!;
-    const write = cacheWrite5mTokens[i]! + cacheWrite1hTokens[i]!;
-    const reasoning = reasoningTokens[i]!;
-    const input = uncached + read + write;
-    const out = outputTokens[i]! + reasoning;
-    acc[at + REQUESTS]! += 1;
-    acc[at + SUCCESSES]! += success;
-    acc[at + UNCACHED]! += uncached;
-    acc[at + CACHE_READ]! += read;
-    acc[at + CACHE_WRITE]! += write;
-    acc[at + OUTPUT]! += out;
-    acc[at + REASONING]! += reasoning;
-    const c = cost[i]!;
-    if (c === c) {
-      acc[at + PRICED]! += 1;
-      acc[at + PRICED_SUCCESSES]! += success;
-      acc[at + SPEND]! += c;
-      acc[at + PRICED_TOKENS]! += input + out;
-    }
-    let window = contextWindow[i]!;
-    if (window !== window) {
-      const p = priceIndex[i]!;
-      if (p >= 0) window = contextByPrice[p]!;
-    }
-    if (window === window) {
-      acc[at + UTILISATION_SUM]! += input / window;
-      acc[at + UTILISATION_COUNT]! += 1;
-    }
-    const q = quality[i]!;
-    if (q === q) {
-      acc[at + QUALITY_SUM]! += q;
-      acc[at + QUALITY_COUNT]! += 1;
-    }
-    const latency = latencyMs[i]!;
-    if (latency === latency) acc[at + LATENCY_COUNT]! += 1;
-  }
-
+  // Pass 2: a group id per row. Pass 3: every metric summed into its group's accumulator block. Pass 4: latencies
+  // gathered per group (a counting sort on the group ids). Each is a small function of its own, so the optimising
+  // compiler sees each loop with its own type feedback and keeps the code across calls.
+  assignGroups(timestamps, mask, rangeStart, rangeEnd, columns.map((c) => c.codes), Int32Array.from(radices), interval ?? 0, origin, minBucket, bucketCount, denseIndex, sparseIndex, groupOf, groupKeys);
   const groups = groupKeys.length;
   const total = groups; // the last block is the total: the sum of the groups
-  if ((groups + 1) * STRIDE > acc.length) acc = grow(acc, (groups + 1) * STRIDE);
+  const acc = new Float64Array((groups + 1) * STRIDE);
+  accumulate(groupOf, acc, table, priced, Float64Array.from(priced.catalogue.entries, (e) => e.entry.contextWindow ?? NaN));
   for (let g = 0; g < groups; g++) for (let f = 0; f < STRIDE; f++) acc[total * STRIDE + f]! += acc[g * STRIDE + f]!;
-
-  // Pass 3: latencies gathered per group (counting sort on the group ids), then exact quantiles per group slice.
   const offsets = new Int32Array(groups + 1);
   for (let g = 0; g < groups; g++) offsets[g + 1] = offsets[g]! + acc[g * STRIDE + LATENCY_COUNT]!;
-  const gathered = new Float64Array(offsets[groups]!);
-  const cursor = offsets.slice(0, groups);
-  for (let i = 0; i < n; i++) {
-    const g = groupOf[i]!;
-    const latency = latencyMs[i]!;
-    if (g >= 0 && latency === latency) gathered[cursor[g]!++] = latency;
-  }
+  const gathered = gatherByGroup(groupOf, table.latencyMs, offsets);
 
   const rowFor = (slot: number, key: Record<string, string | null>, bucketStart: number | undefined, latencies: Float64Array): UsageAggregateRow => {
     const latencyQuantiles = latencies.length > 0 ? Array.from(exactQuantiles(latencies, qs)) : qs.map(() => NaN);
@@ -334,7 +247,7 @@ export function aggregateUsage(table: UsageTable, priced: PricedUsage, options: 
       composite = Math.floor(composite / bucketCount);
     }
     const key: Record<string, string | null> = {};
-    for (let d = dimensionCount - 1; d >= 0; d--) {
+    for (let d = columns.length - 1; d >= 0; d--) {
       const code = (composite % radices[d]!) - 1;
       composite = Math.floor(composite / radices[d]!);
       key[dimensions[d]!] = code < 0 ? null : columns[d]!.values[code]!;
@@ -369,9 +282,124 @@ export function aggregateToCsv(aggregate: UsageAggregate): string {
   return toCsv(rows);
 }
 
-/** A copy of `acc` with at least twice the room (or `minimum`), for accumulator blocks of newly seen groups. */
-function grow(acc: Float64Array, minimum = 0): Float64Array {
-  const next = new Float64Array(Math.max(acc.length * 2, minimum));
-  next.set(acc);
-  return next;
+/**
+ * Group id of every row (-1 for rows outside the mask or range): the mixed-radix key of its dimension codes and
+ * bucket, numbered in order of first appearance through a dense array or, for large key spaces, a Map.
+ */
+function assignGroups(
+  timestamps: Float64Array,
+  mask: Uint8Array | undefined,
+  rangeStart: number,
+  rangeEnd: number,
+  codeArrays: readonly Int32Array[],
+  radices: Int32Array,
+  interval: number,
+  origin: number,
+  minBucket: number,
+  bucketCount: number,
+  denseIndex: Int32Array | undefined,
+  sparseIndex: Map<number, number> | undefined,
+  groupOf: Int32Array,
+  groupKeys: number[],
+): void {
+  const n = timestamps.length;
+  const dimensionCount = codeArrays.length;
+  const codes0 = dimensionCount > 0 ? codeArrays[0]! : undefined;
+  const codes1 = dimensionCount > 1 ? codeArrays[1]! : undefined;
+  const radix1 = dimensionCount > 1 ? radices[1]! : 1;
+  for (let i = 0; i < n; i++) {
+    const t = timestamps[i]!;
+    if ((mask !== undefined && mask[i] === 0) || !(t >= rangeStart && t < rangeEnd)) {
+      groupOf[i] = -1;
+      continue;
+    }
+    let key: number;
+    if (dimensionCount === 2) key = (codes0![i]! + 1) * radix1 + codes1![i]! + 1;
+    else if (dimensionCount === 1) key = codes0![i]! + 1;
+    else {
+      key = 0;
+      for (let d = 0; d < dimensionCount; d++) key = key * radices[d]! + (codeArrays[d]![i]! + 1);
+    }
+    if (interval > 0) key = key * bucketCount + (Math.floor((t - origin) / interval) - minBucket);
+    let g: number;
+    if (denseIndex !== undefined) {
+      g = denseIndex[key]!;
+      if (g < 0) {
+        g = groupKeys.length;
+        denseIndex[key] = g;
+        groupKeys.push(key);
+      }
+    } else {
+      const found = sparseIndex!.get(key);
+      if (found === undefined) {
+        g = groupKeys.length;
+        sparseIndex!.set(key, g);
+        groupKeys.push(key);
+      } else g = found;
+    }
+    groupOf[i] = g;
+  }
+}
+
+/** Sums every metric of each row into its group's block of `acc` (stride {@link STRIDE}); rows with group -1 are skipped. */
+function accumulate(groupOf: Int32Array, acc: Float64Array, table: UsageTable, priced: PricedUsage, contextByPrice: Float64Array): void {
+  const { cost, priceIndex } = priced;
+  const { uncachedInputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, outputTokens, reasoningTokens, ok, quality, latencyMs, contextWindow } = table;
+  const n = groupOf.length;
+  for (let i = 0; i < n; i++) {
+    const g = groupOf[i]!;
+    if (g < 0) continue;
+    const at = g * STRIDE;
+    const success = ok[i]!;
+    const uncached = uncachedInputTokens[i]!;
+    const read = cacheReadTokens[i]!;
+    const write = cacheWrite5mTokens[i]! + cacheWrite1hTokens[i]!;
+    const reasoning = reasoningTokens[i]!;
+    const input = uncached + read + write;
+    const out = outputTokens[i]! + reasoning;
+    acc[at + REQUESTS]! += 1;
+    acc[at + SUCCESSES]! += success;
+    acc[at + UNCACHED]! += uncached;
+    acc[at + CACHE_READ]! += read;
+    acc[at + CACHE_WRITE]! += write;
+    acc[at + OUTPUT]! += out;
+    acc[at + REASONING]! += reasoning;
+    const c = cost[i]!;
+    if (c === c) {
+      acc[at + PRICED]! += 1;
+      acc[at + PRICED_SUCCESSES]! += success;
+      acc[at + SPEND]! += c;
+      acc[at + PRICED_TOKENS]! += input + out;
+    }
+    let window = contextWindow[i]!;
+    if (window !== window) {
+      const p = priceIndex[i]!;
+      if (p >= 0) window = contextByPrice[p]!;
+    }
+    if (window === window) {
+      acc[at + UTILISATION_SUM]! += input / window;
+      acc[at + UTILISATION_COUNT]! += 1;
+    }
+    const q = quality[i]!;
+    if (q === q) {
+      acc[at + QUALITY_SUM]! += q;
+      acc[at + QUALITY_COUNT]! += 1;
+    }
+    const latency = latencyMs[i]!;
+    if (latency === latency) acc[at + LATENCY_COUNT]! += 1;
+  }
+}
+
+/** The non-NaN values of `column` laid out group after group (`offsets[g]..offsets[g + 1]`), in row order. */
+function gatherByGroup(groupOf: Int32Array, column: Float64Array, offsets: Int32Array): Float64Array {
+  const groups = offsets.length - 1;
+  const gathered = new Float64Array(offsets[groups]!);
+  const cursor = offsets.slice(0, groups);
+  const n = groupOf.length;
+  for (let i = 0; i < n; i++) {
+    const g = groupOf[i]!;
+    const v = column[i]!;
+    if (g >= 0 && v === v) gathered[cursor[g]!++] = v;
+  }
+  return gathered;
 }
