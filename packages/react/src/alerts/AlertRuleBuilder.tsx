@@ -485,7 +485,7 @@ function AlertRuleBuilderInner(props: InnerProps): ReactNode {
             )}
             <TextField field="query.expr" label="Query" multiline mono value={rule.query?.expr ?? ''} onChange={(expr) => update({ ...rule, query: { ...rule.query, expr } })} error={problems.get('query.expr') ?? problems.get('query')} placeholder='sum(rate(http_requests_total{code=~"5.."}[5m]))' />
             <div style={row}>
-              <DurationField field="query.stepMs" label="Evaluate every" optional value={rule.query?.stepMs} onChange={(ms) => update({ ...rule, query: withField(rule.query, 'stepMs', ms) })} error={problems.get('query.stepMs')} style={grow('6rem')} />
+              <DurationField field="query.stepMs" label="Evaluate every" placeholder="1m" optional value={rule.query?.stepMs} onChange={(ms) => update({ ...rule, query: withField(rule.query, 'stepMs', ms) })} error={problems.get('query.stepMs')} style={grow('6rem')} />
               <SelectField<AlertReducerType>
                 field="reducer.type"
                 label="Reduce with"
@@ -495,7 +495,7 @@ function AlertRuleBuilderInner(props: InnerProps): ReactNode {
                 error={problems.get('reducer.type')}
                 style={grow('8rem')}
               />
-              <DurationField field="reducer.windowMs" label="Over the last" optional value={reducer.windowMs} onChange={(ms) => update({ ...rule, reducer: withField(reducer, 'windowMs', ms) })} error={problems.get('reducer.windowMs')} style={grow('6rem')} />
+              <DurationField field="reducer.windowMs" label="Over the last" placeholder="5m" optional value={reducer.windowMs} onChange={(ms) => update({ ...rule, reducer: withField(reducer, 'windowMs', ms) })} error={problems.get('reducer.windowMs')} style={grow('6rem')} />
               {reducer.type === 'percentile' && (
                 <NumberField field="reducer.percentile" label="Percentile" value={reducer.percentile} onChange={(p) => update({ ...rule, reducer: withField(reducer, 'percentile', p) })} error={problems.get('reducer.percentile')} style={grow('5rem')} />
               )}
@@ -566,9 +566,9 @@ function AlertRuleBuilderInner(props: InnerProps): ReactNode {
           <fieldset style={fieldsetStyle}>
             <legend style={legendStyle}>Timing and missing data</legend>
             <div style={row}>
-              <DurationField field="forMs" label="Pending for" optional value={rule.forMs} onChange={(ms) => set('forMs', ms)} error={problems.get('forMs')} hint="Fires only after the condition holds this long." style={grow('7rem')} />
-              <DurationField field="keepFiringForMs" label="Keep firing for" optional value={rule.keepFiringForMs} onChange={(ms) => set('keepFiringForMs', ms)} error={problems.get('keepFiringForMs')} hint="After the condition clears." style={grow('7rem')} />
-              <DurationField field="cooldownMs" label="Cooldown" optional value={rule.cooldownMs} onChange={(ms) => set('cooldownMs', ms)} error={problems.get('cooldownMs')} hint="Quiet time after resolving." style={grow('7rem')} />
+              <DurationField field="forMs" label="Pending for" placeholder="0s" optional value={rule.forMs} onChange={(ms) => set('forMs', ms)} error={problems.get('forMs')} hint="Fires only after the condition holds this long." style={grow('7rem')} />
+              <DurationField field="keepFiringForMs" label="Keep firing for" placeholder="0s" optional value={rule.keepFiringForMs} onChange={(ms) => set('keepFiringForMs', ms)} error={problems.get('keepFiringForMs')} hint="After the condition clears." style={grow('7rem')} />
+              <DurationField field="cooldownMs" label="Cooldown" placeholder="0s" optional value={rule.cooldownMs} onChange={(ms) => set('cooldownMs', ms)} error={problems.get('cooldownMs')} hint="Quiet time after resolving." style={grow('7rem')} />
             </div>
             <div style={row}>
               <SelectField<NoDataBehavior> field="noData" label="When there is no data" value={rule.noData ?? 'ok'} options={NO_DATA_BEHAVIORS.map((b) => ({ value: b, label: NO_DATA_LABELS[b] }))} onChange={(b) => set('noData', b)} error={problems.get('noData')} style={grow('9rem')} />

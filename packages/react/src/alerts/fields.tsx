@@ -74,7 +74,7 @@ export function TextField(props: TextFieldProps): ReactNode {
  * Text that mirrors a parsed value: shows the value's text until the person types, keeps their text while it does
  * not parse (with an error), and follows the value again when it changes from outside.
  */
-function useParsedText<T>(value: T, format: (value: T) => string, parse: (text: string) => T | undefined): [string, (text: string) => T | undefined, boolean] {
+function useParsedText<T>(value: T, format: (value: T) => string, parse: (text: string) => T | undefined): [string, (text: string) => T | undefined] {
   const [text, setText] = useState(() => format(value));
   const last = useRef(value);
   useEffect(() => {
@@ -91,7 +91,7 @@ function useParsedText<T>(value: T, format: (value: T) => string, parse: (text: 
     if (parsed !== undefined) last.current = parsed;
     return parsed;
   };
-  return [text, edit, parse(text) === undefined];
+  return [text, edit];
 }
 
 export interface NumberFieldProps extends FieldBase {
@@ -148,13 +148,15 @@ export interface DurationFieldProps extends FieldBase {
   readonly value: number | undefined;
   readonly onChange: (ms: number | undefined) => void;
   readonly optional?: boolean | undefined;
+  /** Shown in an empty field, such as the default (`1m`). */
+  readonly placeholder?: string | undefined;
 }
 
 const durationText = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) || ms < 0 ? '' : formatDuration(ms));
 
 /** A Prometheus-style duration (`30s`, `5m`, `1h30m`) edited as text, reported in ms. */
 export function DurationField(props: DurationFieldProps): ReactNode {
-  const { value, onChange, optional = false, error, hint, disabled } = props;
+  const { value, onChange, optional = false, error, hint, disabled, placeholder } = props;
   const id = useId();
   const parse = (text: string): number | undefined => {
     const trimmed = text.trim();
@@ -174,6 +176,7 @@ export function DurationField(props: DurationFieldProps): ReactNode {
       <input
         id={id}
         value={text}
+        placeholder={placeholder}
         disabled={disabled}
         spellCheck={false}
         autoComplete="off"

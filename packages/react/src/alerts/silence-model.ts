@@ -10,7 +10,7 @@ function matcherProblem(matcher: Matcher): string | undefined {
     const { message } = describeError(error);
     // The engine keeps the regex engine's SyntaxError as the cause: its words say what is wrong.
     const cause = (error as { cause?: unknown }).cause;
-    if (matcher.isRegex && cause instanceof Error) return `Not a valid regular expression: ${cause.message.replace(/^Invalid regular expression: /, '')}`;
+    if (matcher.isRegex && cause instanceof Error) return `Not a valid regular expression: ${cause.message.replace(/^Invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '')}`;
     return message.replace(/^matcher(\.\w+)?: /, '');
   }
 }
