@@ -1,3 +1,4 @@
+/// <reference types="node" />
 import { open, readFile, rename, rm, mkdir, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * A child process for file-outbox.test.ts: opens the outbox in argv[2] and enqueues `count` notifications as fast as
  * it can, printing `acked <key>` after each enqueue resolved (that is, after the record was fsynced). The test kills

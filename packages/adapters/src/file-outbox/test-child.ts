@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * A child process for file-outbox.test.ts: opens the outbox in argv[2], enqueues `count` notifications for the
  * receiver at argv[3] (the same keys on every run: the outbox drops the ones it already knows), delivers them one at
