@@ -105,6 +105,8 @@ export default async function costChecks({ page, check, assert, runAxe, shotsDir
       for (const kind of ['prompt-caching', 'batch', 'failed-calls', 'model-switch']) assert(kinds.includes(kind), `24h: no ${kind} opportunity card (found ${kinds.join(', ')})`);
       const effects = await panel.locator('[data-testid="spend-change"] tr[data-effect]').count();
       assert(effects === 4, `the spend change shows ${effects} effects`);
+      const spikes = await panel.locator('[data-testid="spend-spikes"]').textContent();
+      assert(/spike/.test(spikes ?? ''), `no spend spike line: ${spikes}`);
       const canvases = await panel.locator('figure.vigil-chart canvas').count();
       assert(canvases >= 1, 'the spend chart drew no canvas');
 

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
+import type { SourceEvent } from '@vigil/core';
 import { CostAttributionTree, CostOptimizationCard, SpendBudgetGauge, TimeSeriesChart, formatUsd } from '@vigil/react';
 import { RANGE_LABEL } from '../lib/params';
 import type { DemoTabProps } from '../shell/tabProps';
@@ -90,6 +91,17 @@ export function FinanceTab({ range, clock, params }: DemoTabProps): ReactNode {
   const budget = view?.budget;
   const budgetForecast = budget && 'forecast' in budget ? budget.forecast : undefined;
   const budgetError = budget && 'error' in budget ? new Error(budget.error) : error;
+  const spikeEvents = useMemo<SourceEvent[]>(
+    () =>
+      (view?.spikes ?? []).map((a) => ({
+        id: `spend-spike-${a.timestamp}`,
+        kind: 'annotation',
+        title: `Spend spike: ${formatUsd(a.spend)} against a usual ${formatUsd(a.expected)} (modified z ${a.score.toFixed(1)})`,
+        time: a.timestamp,
+        severity: 'warning',
+      })),
+    [view],
+  );
   const savings = view?.opportunities.reduce((s, o) => s + o.monthlySavings.expected, 0) ?? 0;
   return (
     <div className="cost-tab" data-testid="finance-tab">
@@ -110,12 +122,23 @@ export function FinanceTab({ range, clock, params }: DemoTabProps): ReactNode {
         title="Spend over time"
         description={view ? `US dollars per ${view.interval >= 3_600_000 ? `${view.interval / 3_600_000} h` : `${view.interval / 60_000} min`}, priced calls only` : undefined}
         series={view?.spend}
+        events={spikeEvents}
         timeRange={view ? { start: view.start, end: view.end } : undefined}
         formatValue={(v) => formatUsd(v)}
         height={240}
         loading={loading}
         error={error}
       />
+      {view && (
+        <p className="cost-note" data-testid="spend-spikes">
+          {view.spikes.length === 0
+            ? 'No spend spike in this range (a bucket is a spike when its modified z-score against the previous 14 exceeds 3.5).'
+            : `${view.spikes.length} spend ${view.spikes.length === 1 ? 'spike' : 'spikes'}, marked on the chart: ${view.spikes
+                .slice(0, 3)
+                .map((a) => `${new Date(a.timestamp).toISOString().slice(11, 16)} UTC ${formatUsd(a.spend)} (usual ${formatUsd(a.expected)})`)
+                .join('; ')}${view.spikes.length > 3 ? '…' : ''}.`}
+        </p>
+      )}
       <div className="cost-grid">
         <CostAttributionTree rows={view?.attribution} loading={loading} error={error} title="Where the money goes" height={300} />
         <SpendBudgetGauge

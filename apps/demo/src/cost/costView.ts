@@ -4,6 +4,7 @@ import {
   aggregateUsage,
   createUsageTable,
   decomposeSpendChange,
+  detectSpendAnomalies,
   findBatchOpportunities,
   findCachingOpportunities,
   findModelSwitches,
@@ -15,6 +16,7 @@ import {
   type ModelSwitchEvaluation,
   type Opportunity,
   type PricedUsage,
+  type SpendAnomaly,
   type SpendChangeDecomposition,
   type UnpricedModel,
   type UsageAggregateRow,
@@ -65,6 +67,8 @@ export interface FinanceView {
   readonly unpriced: readonly UnpricedModel[];
   readonly interval: number;
   readonly spend: readonly Series[];
+  /** Buckets of the total spend far above their trailing median (cost spikes). */
+  readonly spikes: readonly SpendAnomaly[];
   readonly attribution: readonly UsageAggregateRow[];
   readonly budget: { readonly forecast: BudgetForecast; readonly periodStart: number; readonly periodEnd: number } | { readonly error: string };
   readonly opportunities: readonly Opportunity[];
@@ -218,6 +222,13 @@ export function computeCostView(request: CostRequest): CostView {
     ...switches.opportunities,
   ].sort((a, b) => b.monthlySavings.expected - a.monthlySavings.expected);
 
+  let spikes: SpendAnomaly[] = [];
+  try {
+    spikes = detectSpendAnomalies(spend[0]!);
+  } catch {
+    spikes = [];
+  }
+
   const finance: FinanceView = {
     start: financeStart,
     end,
@@ -226,6 +237,7 @@ export function computeCostView(request: CostRequest): CostView {
     unpriced: priced.unpriced,
     interval,
     spend,
+    spikes,
     attribution: aggregateUsage(table, priced, { by: ['provider', 'model', 'feature'] }).rows,
     budget,
     opportunities,
