@@ -112,6 +112,19 @@ export default async function tracesChecks({ page, check, assert, runAxe, shotsD
     }
   });
 
+  await check('Traces tab: a link to an unknown trace says NOT_FOUND once, in place', async () => {
+    const unknown = '0'.repeat(32);
+    const missing = await openPage(context, origin, `${query}&trace=${unknown}#/traces`, 'traces-not-found');
+    try {
+      await missing.waitForSelector(`.trx-detail__body[data-trace-id="${unknown}"][data-status="error"]`, { timeout: 20_000 });
+      const text = (await missing.locator('.trx-detail__body').textContent()) ?? '';
+      assert(/not found/i.test(text) && text.includes('NOT_FOUND'), `unexpected detail text: ${text}`);
+      assert(text.split('NOT_FOUND').length === 2, 'the NOT_FOUND error is shown more than once');
+    } finally {
+      await missing.close();
+    }
+  });
+
   await check('Traces tab: a failing trace backend shows an error with Retry, not a crash', async () => {
     const failing = await openPage(context, origin, `${query}&fail=traces#/traces`, 'traces-failing');
     try {

@@ -90,7 +90,7 @@ export function TracesTab({ range, clock, sourceHasTraces }: DemoTabProps & { so
   const operations = draft.service === '' ? Object.values(OPERATIONS).flat() : (OPERATIONS[draft.service] ?? []);
   const searching = results.status === 'loading' || results.isFetching;
   const found = results.data === undefined ? '' : `${rows.length === SEARCH_LIMIT ? `the newest ${SEARCH_LIMIT}` : rows.length} ${rows.length === 1 ? 'trace' : 'traces'}`;
-  const countText = [found, searching ? 'searching…' : ''].filter((part) => part !== '').join(' · ');
+  const subtitle = [RANGE_LABEL[range], found, searching ? 'searching…' : results.status === 'error' ? 'search failed' : ''].filter((part) => part !== '').join(' · ');
 
   return (
     <section className="ov trx" data-region="traces" aria-labelledby="trx-title">
@@ -100,7 +100,7 @@ export function TracesTab({ range, clock, sourceHasTraces }: DemoTabProps & { so
             Traces
           </h1>
           <p className="ov-subtitle" aria-live="polite">
-            {RANGE_LABEL[range]} · {countText}
+            {subtitle}
           </p>
         </div>
       </div>
@@ -237,34 +237,41 @@ function TraceDetail({ traceId }: { readonly traceId: string | undefined }): Rea
   const model = trace.status === 'success' ? trace.data : undefined;
   // as tall as the trace needs, up to a screenful
   const height = model === undefined ? 320 : Math.max(160, Math.min(560, model.spanCount * 24 + 8));
+  const views =
+    view === 'waterfall' ? (
+      <TraceWaterfall
+        trace={model}
+        loading={loading}
+        error={trace.error}
+        height={height}
+        selectedSpan={selectedSpan}
+        onSelectedSpanChange={setSelectedSpan}
+        label={`Waterfall of trace ${traceId}`}
+      />
+    ) : view === 'flamegraph' ? (
+      <Flamegraph
+        trace={model}
+        loading={loading}
+        error={trace.error}
+        height={Math.max(200, Math.min(420, ((model?.maxDepth ?? 8) + 2) * 22 + 40))}
+        selectedSpan={selectedSpan}
+        onSelectedSpanChange={setSelectedSpan}
+        label={`Flame graph of trace ${traceId}`}
+      />
+    ) : (
+      <ServiceMap trace={model} loading={loading} error={trace.error} label={`Service map of trace ${traceId}`} />
+    );
   return (
     <div className="trx-detail__body" data-trace-id={traceId} data-status={trace.status} data-view={view}>
+      {/* on an error (NOT_FOUND, an outage) the summary says it once; the views would only repeat it */}
       <TraceSummary trace={model} loading={loading} error={trace.error} headingLevel={2} />
-      <div className="trx-views">
-        <Segmented legend="Trace view" name="trx-view" options={VIEW_OPTIONS} value={view} onChange={setView} />
-      </div>
-      {view === 'waterfall' ? (
-        <TraceWaterfall
-          trace={model}
-          loading={loading}
-          error={trace.error}
-          height={height}
-          selectedSpan={selectedSpan}
-          onSelectedSpanChange={setSelectedSpan}
-          label={`Waterfall of trace ${traceId}`}
-        />
-      ) : view === 'flamegraph' ? (
-        <Flamegraph
-          trace={model}
-          loading={loading}
-          error={trace.error}
-          height={Math.max(200, Math.min(420, ((model?.maxDepth ?? 8) + 2) * 22 + 40))}
-          selectedSpan={selectedSpan}
-          onSelectedSpanChange={setSelectedSpan}
-          label={`Flame graph of trace ${traceId}`}
-        />
-      ) : (
-        <ServiceMap trace={model} loading={loading} error={trace.error} label={`Service map of trace ${traceId}`} />
+      {trace.status === 'error' ? null : (
+        <>
+          <div className="trx-views">
+            <Segmented legend="Trace view" name="trx-view" options={VIEW_OPTIONS} value={view} onChange={setView} />
+          </div>
+          {views}
+        </>
       )}
     </div>
   );
