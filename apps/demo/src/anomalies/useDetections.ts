@@ -8,9 +8,11 @@ export interface Detections {
   readonly errors: ReadonlyMap<string, string>;
   /** True until every job of the current batch has answered. */
   readonly pending: boolean;
+  /** The jobs these results answer (a render can see new jobs before the effect has started on them). */
+  readonly batch: readonly DetectJob[] | undefined;
 }
 
-const EMPTY: Detections = { results: new Map(), errors: new Map(), pending: false };
+const EMPTY: Detections = { results: new Map(), errors: new Map(), pending: false, batch: undefined };
 
 let worker: Worker | null | undefined;
 let nextId = 1;
@@ -47,9 +49,9 @@ export function useDetections(jobs: readonly DetectJob[] | undefined, options: D
     const results = new Map<string, DetectionResult>([...latest.current.results].filter(([key]) => wanted.has(key)));
     const errors = new Map<string, string>();
     let cancelled = false;
-    setState({ results, errors, pending: jobs.length > 0 });
+    setState({ results, errors, pending: jobs.length > 0, batch: jobs });
     const publish = (pending: boolean) => {
-      if (!cancelled) setState({ results: new Map(results), errors: new Map(errors), pending });
+      if (!cancelled) setState({ results: new Map(results), errors: new Map(errors), pending, batch: jobs });
     };
     const target = detectionWorker();
     if (target === null) {
@@ -92,5 +94,6 @@ export function useDetections(jobs: readonly DetectJob[] | undefined, options: D
       target.removeEventListener('message', onMessage);
     };
   }, [jobs, optionsKey]);
-  return state;
+  // Until the effect has started on new jobs, they are pending too.
+  return state.batch === jobs || jobs === undefined ? state : { ...state, pending: true };
 }
