@@ -17,6 +17,7 @@ import type { AlertmanagerClient } from './client';
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 60_000 });
 
 const availability = ensureAlertmanager();
+if (!availability.available) console.warn(`[vigil] skipping: ${availability.reason}`);
 if (!availability.available && process.env.CI) {
   describe('Alertmanager agreement', () => {
     it('Alertmanager is installed (required when CI is set)', () => {

@@ -19,6 +19,7 @@ import { createAlertmanagerClient } from './client';
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const availability = ensureAlertmanager();
+if (!availability.available) console.warn(`[vigil] skipping: ${availability.reason}`);
 
 describe.skipIf(!availability.available)('the generic webhook body matches what Alertmanager sends', () => {
   let am: RunningAlertmanager;
