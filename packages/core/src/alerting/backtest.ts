@@ -50,7 +50,8 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
     const labels = instanceLabels(compiled, seriesLabels, level);
     const fingerprint = alertFingerprint(labels);
     const core = inactiveCore();
-    let value: number | null = null;
+    // NaN stands for "no value yet" (a number|null local would box every double it holds).
+    let value = NaN;
     let pendingStart = -1;
     let firingStart = -1;
     let pendingPeak = -Infinity;
@@ -74,13 +75,21 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
         active = levelActive(level, v, core.state === 'firing');
         reason = 'condition';
       }
-      const previous = step(core, now, active, reason, timing);
-      if (active === true) value = absent ? 1 : Number.isFinite(v) ? v : null;
-      const state = core.state;
-      if (value !== null) {
-        if (state === 'pending' || state === 'firing') if (value > pendingPeak) pendingPeak = value;
-        if (state === 'firing' && value > firingPeak) firingPeak = value;
+      // Fast paths for the two commonest ticks (nothing to do; still firing), identical to what step() does.
+      if (core.state === 'inactive' && active !== true) continue;
+      if (core.state === 'firing' && active === true) {
+        core.keepFiringSince = null;
+        core.reason = reason;
+        value = absent ? 1 : Number.isFinite(v) ? v : NaN;
+        if (value > pendingPeak) pendingPeak = value;
+        if (value > firingPeak) firingPeak = value;
+        continue;
       }
+      const previous = step(core, now, active, reason, timing);
+      if (active === true) value = absent ? 1 : Number.isFinite(v) ? v : NaN;
+      const state = core.state;
+      if ((state === 'pending' || state === 'firing') && value > pendingPeak) pendingPeak = value;
+      if (state === 'firing' && value > firingPeak) firingPeak = value;
       if (previous === state) continue;
       transitions.push({
         time: now,
@@ -90,16 +99,16 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
         labels,
         from: previous,
         to: state,
-        value,
+        value: value === value ? value : null,
         reason: state === 'inactive' || state === 'resolved' ? null : core.reason,
       });
       if ((state === 'pending' || state === 'firing') && previous !== 'pending' && previous !== 'firing') {
         pendingStart = now;
-        pendingPeak = value ?? -Infinity;
+        pendingPeak = value === value ? value : -Infinity;
       }
       if (state === 'firing') {
         firingStart = now;
-        firingPeak = value ?? -Infinity;
+        firingPeak = value === value ? value : -Infinity;
       }
       if (state === 'inactive' && previous === 'pending') {
         close(pending, pendingStart, now, pendingPeak);

@@ -82,8 +82,20 @@ export function reduceAtTicks(series: Series, rule: CompiledRule, ticks: Float64
     if (series.timestamps.length === 0) return out.fill(NaN);
     return rate(series, { windowMs: rule.windowMs, at: ticks }).values;
   }
+  switch (rule.reducer) {
+    case 'last':
+      return lastAtTicks(series, rule.windowMs, ticks, out);
+    case 'min':
+    case 'max':
+      return extremeAtTicks(series, rule.windowMs, ticks, out, rule.reducer === 'max');
+    case 'percentile':
+      return percentileAtTicks(series, rule.windowMs, ticks, out, rule.quantile);
+    default:
+      break;
+  }
   const { timestamps, values } = series;
   const windowMs = rule.windowMs;
+  const reducer = rule.reducer;
   let lo = 0;
   let hi = 0;
   const n = timestamps.length;
@@ -93,9 +105,118 @@ export function reduceAtTicks(series: Series, rule: CompiledRule, ticks: Float64
     const from = t - windowMs;
     while (lo < hi && (timestamps[lo] as number) <= from) lo++;
     if (lo > hi) lo = hi;
-    out[k] = rule.reducer === 'percentile' ? percentileOf(values, lo, hi, rule.quantile) : reduceSlice(values, lo, hi, rule.reducer);
+    // Summed in sample order, exactly as reduceSlice does for one tick, so both paths agree to the last bit.
+    out[k] = reduceSlice(values, lo, hi, reducer);
   }
   return out;
+}
+
+/** `last` at every tick in O(n + m): the newest non-NaN sample in the window. */
+function lastAtTicks(series: Series, windowMs: number, ticks: Float64Array, out: Float64Array): Float64Array {
+  const { timestamps, values } = series;
+  const n = timestamps.length;
+  let hi = 0;
+  let lastIndex = -1;
+  for (let k = 0; k < ticks.length; k++) {
+    const t = ticks[k] as number;
+    while (hi < n && (timestamps[hi] as number) <= t) {
+      if ((values[hi] as number) === (values[hi] as number)) lastIndex = hi;
+      hi++;
+    }
+    out[k] = lastIndex >= 0 && (timestamps[lastIndex] as number) > t - windowMs ? (values[lastIndex] as number) : NaN;
+  }
+  return out;
+}
+
+/** `min` / `max` at every tick in O(n + m) with a monotonic deque of sample indices (NaN skipped). */
+function extremeAtTicks(series: Series, windowMs: number, ticks: Float64Array, out: Float64Array, max: boolean): Float64Array {
+  const { timestamps, values } = series;
+  const n = timestamps.length;
+  const deque = new Int32Array(Math.max(1, n));
+  let head = 0;
+  let tail = 0;
+  let hi = 0;
+  for (let k = 0; k < ticks.length; k++) {
+    const t = ticks[k] as number;
+    while (hi < n && (timestamps[hi] as number) <= t) {
+      const v = values[hi] as number;
+      if (v === v) {
+        if (max) while (tail > head && (values[deque[tail - 1] as number] as number) <= v) tail--;
+        else while (tail > head && (values[deque[tail - 1] as number] as number) >= v) tail--;
+        deque[tail++] = hi;
+      }
+      hi++;
+    }
+    const from = t - windowMs;
+    while (tail > head && (timestamps[deque[head] as number] as number) <= from) head++;
+    out[k] = tail > head ? (values[deque[head] as number] as number) : NaN;
+  }
+  return out;
+}
+
+/**
+ * The R-7 quantile of the window at every tick, keeping the window's values sorted (binary-search insert and
+ * delete) instead of copying and selecting per tick. Same interpolation as `@vigil/core/percentile`'s `quantile`.
+ */
+function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array, out: Float64Array, q: number): Float64Array {
+  const { timestamps, values } = series;
+  const n = timestamps.length;
+  const sorted = new Float64Array(Math.max(1, n));
+  let size = 0;
+  let lo = 0;
+  let hi = 0;
+  const position = (v: number): number => {
+    let a = 0;
+    let b = size;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if ((sorted[mid] as number) < v) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
+  for (let k = 0; k < ticks.length; k++) {
+    const t = ticks[k] as number;
+    while (hi < n && (timestamps[hi] as number) <= t) {
+      const v = values[hi] as number;
+      if (v === v) {
+        const at = position(v);
+        sorted.copyWithin(at + 1, at, size);
+        sorted[at] = v;
+        size++;
+      }
+      hi++;
+    }
+    const from = t - windowMs;
+    while (lo < hi && (timestamps[lo] as number) <= from) {
+      const v = values[lo] as number;
+      if (v === v) {
+        const at = position(v);
+        sorted.copyWithin(at, at + 1, size);
+        size--;
+      }
+      lo++;
+    }
+    if (size === 0) {
+      out[k] = NaN;
+      continue;
+    }
+    const h = (size - 1) * q;
+    const lower = Math.floor(h);
+    const upper = Math.min(lower + 1, size - 1);
+    out[k] = interpolate(sorted[lower] as number, sorted[upper] as number, h - lower);
+  }
+  return out;
+}
+
+/** Linear interpolation exactly as `@vigil/core/percentile` does it (bounded, limits for infinite ends). */
+function interpolate(low: number, high: number, fraction: number): number {
+  if (fraction === 0 || low === high) return low;
+  if (low === -Infinity) return high === Infinity ? NaN : -Infinity;
+  if (high === Infinity) return Infinity;
+  let value = low + (high - low) * fraction;
+  if (!Number.isFinite(value)) value = low * (1 - fraction) + high * fraction;
+  return value < low ? low : value > high ? high : value;
 }
 
 /** The reducer's value of one series at one tick. @internal */

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { VigilError } from '../errors';
 import { humanize, humanizeDuration, parseTemplate, renderTemplate, TEMPLATE_OUTPUT_MAX } from './template';
+import type { TemplateContext } from './template';
 
-const context = { labels: { service: 'checkout', job: 'api' }, value: 1234.5, severity: 'warning', rule: 'HighLatency' };
+const context: TemplateContext = { labels: { service: 'checkout', job: 'api' }, value: 1234.5, severity: 'warning', rule: 'HighLatency' };
 const render = (source: string, ctx = context) => renderTemplate(parseTemplate(source), ctx);
 
 describe('templates', () => {
