@@ -45,7 +45,8 @@ function freshId(rules: readonly AlertRule[]): string {
 
 function Tab({ range: rangeKey, live, clock, params, source }: DemoTabProps & { readonly source: ReturnType<typeof createAlertsSource> }): ReactNode {
   const windowMs = RANGE_MS[rangeKey];
-  const stepMs = stepFor(windowMs);
+  // At most 5 minutes between evaluations (a week is 2,016 ticks), so `for` periods of a few minutes mean something.
+  const stepMs = Math.min(stepFor(windowMs), 5 * 60_000);
   // The rules' own lookbacks are added by the hook; the range follows "now" (on a timer: this source has no push).
   const range = useLiveRange(windowMs, { alignMs: stepMs, now: clock, paused: !live, intervalMs: Math.max(params.tickMs, 5_000) });
   const [rules, setRules] = useState<readonly AlertRule[]>(DEMO_RULES);

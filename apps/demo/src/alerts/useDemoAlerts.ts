@@ -26,6 +26,43 @@ function lookbackOf(rule: AlertRule): number {
   return (rule.reducer?.windowMs ?? 300_000) + change;
 }
 
+/** First index with timestamps[i] > t (binary search). */
+function after(timestamps: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = timestamps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((timestamps[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * What a service evaluating live at `t` would have fetched: each series cut to `(t - lookback - step, t]`. Views
+ * (`subarray`), not copies, so a week of ticks stays cheap: each tick costs its window, not the whole range.
+ */
+function windowAt(data: Readonly<Record<string, { series: Series[] } | { error: unknown }>>, rules: readonly AlertRule[], t: number, stepMs: number): Record<string, { series: Series[] } | { error: unknown }> {
+  const out: Record<string, { series: Series[] } | { error: unknown }> = {};
+  for (const rule of rules) {
+    const entry = data[rule.id];
+    if (entry === undefined) continue;
+    if (!('series' in entry)) {
+      out[rule.id] = entry;
+      continue;
+    }
+    const from = t - lookbackOf(rule) - stepMs;
+    out[rule.id] = {
+      series: entry.series.map((s) => {
+        const lo = after(s.timestamps, from);
+        const hi = after(s.timestamps, t);
+        return { ...s, timestamps: s.timestamps.subarray(lo, hi), values: s.values.subarray(lo, hi) };
+      }),
+    };
+  }
+  return out;
+}
+
 /**
  * Fetches every rule's query over the range (plus its lookback) from the source, then runs the real evaluator
  * tick by tick (every `stepMs`) across the range with the silences, exactly as a service would have evaluated
@@ -67,7 +104,7 @@ export function useDemoAlerts(source: DataSource, rules: readonly AlertRule[], s
       let ticks = 0;
       const first = Math.ceil(range.start / stepMs) * stepMs;
       for (let t = first; t <= range.end; t += stepMs) {
-        alerts = evaluator.evaluate(t, data).alerts;
+        alerts = evaluator.evaluate(t, windowAt(data, runnable, t, stepMs)).alerts;
         ticks++;
       }
       const seriesByRule: Record<string, readonly Series[]> = {};
