@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError } from '@vigil/core';
-import { DEFAULT_PRICE_CATALOGUE, createUsageTable, findBatchOpportunities, findCachingOpportunities, findModelSwitches, findWaste, priceUsageTable } from '@vigil/core/cost';
-import { SIMULATED_LLM_SCENARIO, llmVolumeFactor, simulateLlmUsage } from './index';
+import { DEFAULT_PRICE_CATALOGUE, createUsageTable, detectSpendAnomalies, spendSeries, findBatchOpportunities, findCachingOpportunities, findModelSwitches, findWaste, priceUsageTable } from '@vigil/core/cost';
+import { SIMULATED_LLM_SCENARIO, llmSpendSpikeHours, llmVolumeFactor, simulateLlmUsage } from './index';
 
 const HOUR = 3_600_000;
 // A Monday 00:00 UTC, so the two days are weekdays.
@@ -14,7 +14,7 @@ describe('simulateLlmUsage', () => {
   const table = createUsageTable(records);
   const priced = priceUsageTable(table, DEFAULT_PRICE_CATALOGUE);
 
-  it('makes records in range, sorted, with valid token counts, in the engine shape', () => {
+  it('makes records in range, sorted, with valid token counts, in the engine shape', { timeout: 30_000 }, () => {
     expect(records.length).toBeGreaterThan(10_000);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -99,6 +99,25 @@ describe('simulateLlmUsage', () => {
     expect(waste.has('failed-calls')).toBe(true);
     expect(waste.has('duplicate-requests')).toBe(true);
   });
+
+  it('puts a cost spike on even days that the spend anomaly detector finds, and no other', () => {
+    const week = createUsageTable(simulateLlmUsage({ start: START, end: START + 7 * 24 * HOUR, seed: 7, evalJobSize: 0 }));
+    const weekPriced = priceUsageTable(week, DEFAULT_PRICE_CATALOGUE);
+    const designed = llmSpendSpikeHours(7, START, START + 7 * 24 * HOUR);
+    expect(designed.length).toBeGreaterThanOrEqual(3);
+    for (const t of designed) expect(Math.floor(t / (24 * HOUR)) % 2).toBe(0);
+    const anomalies = detectSpendAnomalies(spendSeries(week, weekPriced, { interval: HOUR, origin: START }));
+    // Every designed spike with enough history is found, at least twice its usual spend. (The detector, which has no
+    // daily seasonality, also flags some morning ramps; the designed spikes are the largest of their day.)
+    for (const t of designed.filter((x) => x >= START + 7 * HOUR)) {
+      const hit = anomalies.find((a) => a.timestamp === t);
+      expect(hit, new Date(t).toISOString()).toBeDefined();
+      expect(hit!.spend).toBeGreaterThan(2 * hit!.expected);
+      const sameDay = anomalies.filter((a) => Math.floor(a.timestamp / (24 * HOUR)) === Math.floor(t / (24 * HOUR)));
+      expect(Math.max(...sameDay.map((a) => a.spend - a.expected))).toBe(hit!.spend - hit!.expected);
+    }
+    expect(() => llmSpendSpikeHours(1.5, START, END)).toThrow(ValidationError);
+  }, 60_000);
 
   it('is deterministic, and an hour is the same whatever range asks for it', () => {
     const again = simulateLlmUsage({ start: START, end: END, seed: 7 });

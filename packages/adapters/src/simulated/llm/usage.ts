@@ -1,6 +1,6 @@
 import { ValidationError } from '@vigil/core';
 import type { UsageRecord } from '@vigil/core/cost';
-import { normalAt, poissonAt, streamKey, uniformAt } from '../random';
+import { mix32, normalAt, poissonAt, streamKey, uniformAt } from '../random';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -20,6 +20,8 @@ export const SIMULATED_LLM_SCENARIO = Object.freeze({
   equalQuality: Object.freeze({ feature: 'classify', from: Object.freeze({ provider: 'openai', model: 'gpt-4.1' }), to: Object.freeze({ provider: 'openai', model: 'gpt-4.1-mini' }) }),
   worseQuality: Object.freeze({ feature: 'summarise', from: Object.freeze({ provider: 'openai', model: 'gpt-4.1' }), to: Object.freeze({ provider: 'openai', model: 'gpt-4.1-mini' }) }),
   unpriced: Object.freeze({ provider: 'acme', model: 'acme-support-ft-2' }),
+  /** Every other UTC day, one hour (09–20 UTC, from the seed) carries a cost spike: see {@link llmSpendSpikeHours}. */
+  spike: Object.freeze({ feature: 'summarise', provider: 'openai', model: 'gpt-4.1', calls: 250 }),
   features: Object.freeze(['chat', 'summarise', 'classify', 'support', 'eval-job'] as const),
 });
 
@@ -121,6 +123,31 @@ export function llmVolumeFactor(time: number): number {
   return day * (weekday === 0 || weekday === 6 ? 0.55 : 1);
 }
 
+const DAY_HOURS = 24;
+
+/** Whether the hour (epoch hours) holds the designed cost spike: even UTC days, one hour between 09 and 20 per day. */
+function isSpikeHour(seed: number, hour: number): boolean {
+  const day = Math.floor(hour / DAY_HOURS);
+  if (((day % 2) + 2) % 2 !== 0) return false;
+  return ((hour % DAY_HOURS) + DAY_HOURS) % DAY_HOURS === 9 + (mix32(streamKey(seed, 'llm-spike') ^ day) % 12);
+}
+
+/**
+ * Start times (epoch ms) of the hours in [start, end) that hold the designed cost spike: a runaway re-summarisation
+ * loop of {@link SIMULATED_LLM_SCENARIO}.spike.calls long `summarise` calls on gpt-4.1, on even UTC days at one hour
+ * between 09:00 and 20:00 chosen by the seed. For tests and demos of spend anomaly detection.
+ *
+ * @example
+ * llmSpendSpikeHours(42, Date.UTC(2026, 10, 1), Date.UTC(2026, 10, 8)); // three or four hour starts
+ */
+export function llmSpendSpikeHours(seed: number, start: number, end: number): number[] {
+  if (!(Number.isInteger(seed) && Number.isFinite(start) && Number.isFinite(end) && end >= start)) throw new ValidationError('arguments', 'an integer seed and a finite range with end >= start', { seed, start, end });
+  if (end - start > 366 * DAY_HOURS * HOUR_MS) throw new ValidationError('end', 'at most a year after start', end);
+  const out: number[] = [];
+  for (let hour = Math.ceil(start / HOUR_MS); hour * HOUR_MS < end; hour++) if (isSpikeHour(seed, hour)) out.push(hour * HOUR_MS);
+  return out;
+}
+
 function pick<T extends { readonly share: number }>(items: readonly T[], u: number): T {
   let acc = 0;
   for (const item of items) {
@@ -140,7 +167,7 @@ function pick<T extends { readonly share: number }>(items: readonly T[], u: numb
  *   `eval-job` (bursts of non-streamed Gemini calls tagged `kind=eval`, a batch candidate);
  * - users, `team` / `env` / `kind` tags, quality feedback scores, failures with retries (same request hash,
  *   `attempt` 2), duplicate requests, occasional runaway outputs cut at the length limit;
- * - a diurnal and weekly volume curve;
+ * - a diurnal and weekly volume curve, and a cost spike every other day ({@link llmSpendSpikeHours});
  * - the designed scenario in {@link SIMULATED_LLM_SCENARIO}.
  *
  * Token counts follow each provider's own convention (OpenAI's input includes cache reads; Anthropic's does not),
@@ -257,6 +284,32 @@ function simulateHour(seed: number, hour: number, peak: number, evalCalls: numbe
       continue;
     }
     records.push({ ...base, timestamp, inputTokens, cacheReadTokens, cacheCreationTokens, outputTokens: output, latencyMs, status: 'ok', attempt: 1, finishReason, ...(rated ? { quality } : {}) });
+  }
+  // The designed cost spike: a runaway loop re-summarising long documents, all within ten minutes.
+  if (isSpikeHour(seed, hour)) {
+    const spike = SIMULATED_LLM_SCENARIO.spike;
+    const loopStart = t0 + 20 * MINUTE_MS;
+    for (let i = 0; i < spike.calls; i++) {
+      const output = Math.max(200, Math.round(800 * Math.exp(0.3 * z())));
+      records.push({
+        timestamp: loopStart + Math.floor(u() * 10 * MINUTE_MS),
+        provider: spike.provider,
+        model: spike.model,
+        operation: 'chat',
+        inputTokens: Math.max(1_000, Math.round(6_000 * Math.exp(0.3 * z()))),
+        outputTokens: output,
+        latencyMs: Math.max(200, Math.round(900 * Math.exp(0.35 * z()) + output * 14)),
+        status: 'ok',
+        user: 'svc-docs-reindex',
+        feature: spike.feature,
+        tags: { team: 'docs', env: 'prod', kind: 'interactive' },
+        streaming: false,
+        batch: false,
+        requestHash: `loop-${hour}-${i}`,
+        attempt: 1,
+        finishReason: 'stop',
+      });
+    }
   }
   // The evaluation job: a burst of non-streamed calls a few minutes past the hour, nobody waiting on them.
   let at = t0 + 5 * MINUTE_MS;
