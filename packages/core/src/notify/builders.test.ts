@@ -167,6 +167,7 @@ describe('e-mail', () => {
     for (const to of ['a@example.com\r\nBcc: x@evil.example', 'not an address', '', [], ['ok@example.com', 'x y@z'], 42]) {
       expect(() => buildEmail(g, { to: to as string })).toThrow(ValidationError);
     }
+    expect(() => buildEmail(g, { to: 'a@example.com', from: ['b@example.com'] as unknown as string })).toThrow(/options\.from/);
   });
 });
 

@@ -60,9 +60,24 @@ function retryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Whether `headers` is a record of valid HTTP header names to single-line values (no header injection). */
+function validHeaders(headers: unknown): headers is Record<string, string> {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return false;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) return false;
+  }
+  return true;
+}
+
 function asHttpPayload(payload: unknown): HttpPayload {
   if (typeof payload === 'string') return { body: payload };
-  if (typeof payload === 'object' && payload !== null && typeof (payload as HttpPayload).body === 'string') return payload as HttpPayload;
+  if (typeof payload === 'object' && payload !== null && typeof (payload as HttpPayload).body === 'string') {
+    const { headers } = payload as HttpPayload;
+    if (headers !== undefined && !validHeaders(headers)) throw new DeliveryError('SOURCE_ERROR', 'HTTP channel payload headers must map header names to single-line strings', { retryable: false });
+    return payload as HttpPayload;
+  }
   throw new DeliveryError('SOURCE_ERROR', 'HTTP channel payload must be a string or { body: string }', { retryable: false });
 }
 
@@ -85,6 +100,10 @@ export function createHttpChannel(options: HttpChannelOptions): NotificationChan
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ValidationError('options.url', 'an absolute http(s) URL', url);
   if (options.signingSecret !== undefined) requireString(options.signingSecret, 'options.signingSecret');
+  if (options.headers !== undefined && !validHeaders(options.headers)) throw new ValidationError('options.headers', 'header names mapped to single-line string values', options.headers);
+  if (options.idempotencyHeader !== undefined && options.idempotencyHeader !== null && !HEADER_NAME.test(options.idempotencyHeader)) {
+    throw new ValidationError('options.idempotencyHeader', 'an HTTP header name, or null', options.idempotencyHeader);
+  }
   const idempotencyHeader = options.idempotencyHeader === undefined ? IDEMPOTENCY_KEY_HEADER : options.idempotencyHeader;
   const contentType = options.contentType ?? 'application/json';
   return {

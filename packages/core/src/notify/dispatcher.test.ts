@@ -157,6 +157,15 @@ describe('dispatcher against local HTTP receivers', () => {
     expect(await dispatcher.outbox.state('bad')).toBe('delivered');
   });
 
+  it('a payload with a header-injection attempt is dead without a request', async () => {
+    const receiver = await startReceiver([]);
+    const dispatcher = createDispatcher({ channels: [createHttpChannel({ name: 'hook', url: receiver.url })], retry: fast });
+    await dispatcher.enqueue({ channel: 'hook', idempotencyKey: 'inject', payload: { body: '{}', headers: { 'X-Note': 'a\r\nX-Evil: 1' } } });
+    expect(await dispatcher.drain({ timeoutMs: 5000 })).toBe(true);
+    expect(await dispatcher.outbox.state('inject')).toBe('dead');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('delivers each idempotency key once, however often it is enqueued and however many passes race', async () => {
     const receiver = await startReceiver([]);
     const dispatcher = createDispatcher({ channels: [createHttpChannel({ name: 'hook', url: receiver.url })], retry: fast, concurrency: 3 });
@@ -316,6 +325,8 @@ describe('validation and helpers', () => {
       [() => createDispatcher({ channels: [ok], timeoutMs: Number.NaN }), 'options.timeoutMs'],
       [() => createHttpChannel({ name: 'x', url: 'ftp://x' }), 'options.url'],
       [() => createHttpChannel({ name: '', url: 'https://x' }), 'options.name'],
+      [() => createHttpChannel({ name: 'x', url: 'https://x', headers: { Authorization: 'Bearer t\r\nX-Evil: 1' } }), 'options.headers'],
+      [() => createHttpChannel({ name: 'x', url: 'https://x', idempotencyHeader: 'Bad Header' }), 'options.idempotencyHeader'],
     ];
     for (const [make, path] of cases) {
       try {

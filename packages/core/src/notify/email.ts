@@ -60,6 +60,7 @@ export function buildEmail(group: AlertGroup, options: EmailOptions): EmailMessa
   assertAlertGroup(group);
   if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'an object with `to`', options);
   const to = checkAddresses(options.to, 'options.to');
+  if (options.from !== undefined && typeof options.from !== 'string') throw new ValidationError('options.from', 'one e-mail address', options.from);
   const from = options.from === undefined ? undefined : (checkAddresses(options.from, 'options.from') as string);
   const maxAlerts = requireInteger(options.maxAlerts ?? 50, 'options.maxAlerts', 1, 500);
   const title = groupTitle(group);
