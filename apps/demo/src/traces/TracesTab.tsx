@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { TraceSearch } from '@vigil/core';
-import { defaultServices } from '@vigil/adapters/simulated';
+import { DEFAULT_PLANS, defaultServices, leafSpanName } from '@vigil/adapters/simulated';
 import { Flamegraph, ServiceMap, TraceSummary, TraceWaterfall, useTrace, useTraceSearch } from '@vigil/react';
 import { Segmented, type SegmentOption } from '../shell/Segmented';
 import { RANGE_LABEL, RANGE_MS } from '../lib/params';
@@ -15,7 +15,14 @@ const RESULTS_HEIGHT = 560;
 
 /** Services and their root operations, for the pickers (the simulated fleet). */
 const SERVICES = defaultServices.map((s) => s.name).sort();
-const OPERATIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(defaultServices.map((s) => [s.name, s.routes.map((r) => `${r.method} ${r.route}`)]));
+/** Span names each service makes: its routes, then what its routes do (database statements, calls, RPCs). */
+const OPERATIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  defaultServices.map((s) => {
+    const routes = s.routes.map((r) => `${r.method} ${r.route}`);
+    const steps = routes.flatMap((route) => (DEFAULT_PLANS[`${s.name} ${route}`] ?? []).map(leafSpanName));
+    return [s.name, [...new Set([...routes, ...steps])]];
+  }),
+);
 
 interface SearchForm {
   readonly service: string;

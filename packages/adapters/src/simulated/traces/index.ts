@@ -12,5 +12,5 @@ export {
   TRACE_RETRY_RATIO,
 } from './generate';
 export type { ServiceConditions, TraceHeader, SimulatedTrace } from './generate';
-export { DEFAULT_PLANS, resolvePlans } from './plan';
+export { DEFAULT_PLANS, leafSpanName, resolvePlans } from './plan';
 export type { PlanStep, RoutePlan, ResolvedPlans, ResolvedStep } from './plan';

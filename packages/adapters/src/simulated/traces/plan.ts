@@ -164,8 +164,14 @@ export interface ResolvedPlans {
   readonly reachableOperations: readonly (readonly ReadonlySet<string>[])[];
 }
 
-/** The span name of a leaf step (the caller's span). */
-export function leafSpanName(step: ResolvedStep): string {
+/**
+ * The name of the span a step makes on the caller's side: `GET /stock/:sku` for a call, the statement's name for a
+ * database step (`SELECT order_items`), `service/method` for gRPC, `topic publish` for Kafka.
+ *
+ * @example
+ * leafSpanName({ kind: 'produce', topic: 'orders', typicalMs: 2 }); // 'orders publish'
+ */
+export function leafSpanName(step: PlanStep): string {
   switch (step.kind) {
     case 'call':
       return `${step.method} ${step.route}`;
