@@ -155,6 +155,30 @@ describe('planCapacity and its words', () => {
     expect(planCapacity(line(100, -2, 50), 20, { direction: 'falling' }).status).toBe('crossing');
   });
 
+  it('never throws on any input, and a crossing is ordered: now ≤ earliest ≤ at ≤ latest, within the horizon', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double(), fc.constant(Number.NaN)), { maxLength: 60 }),
+        fc.oneof(fc.double(), fc.integer({ min: -100, max: 200 })),
+        fc.constantFrom<'rising' | 'falling'>('rising', 'falling'),
+        (values, limit, direction) => {
+          const series = { timestamps: Float64Array.from(values, (_, i) => STORY_T0 + i * HOUR), values: Float64Array.from(values) };
+          const horizonMs = 30 * DAY;
+          const plan = planCapacity(series, limit, { direction, horizonMs });
+          expect(['crossing', 'beyond-horizon', 'already-over', 'not-enough-data', 'error']).toContain(plan.status);
+          if (plan.status === 'crossing') {
+            expect(plan.earliest).toBeLessThanOrEqual(plan.at);
+            expect(plan.at).toBeGreaterThanOrEqual(plan.now);
+            expect(plan.at - plan.now).toBeLessThanOrEqual(horizonMs);
+            if (plan.latest !== null) expect(plan.latest).toBeGreaterThanOrEqual(plan.at);
+          }
+          if (!Number.isFinite(limit)) expect(plan.status).toBe('error');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('words: "Disk reaches 90% in 9–14 days (80% interval)"', () => {
     const now = STORY_T0;
     const words = capacityWords(
