@@ -42,6 +42,7 @@ import {
   formatDuration,
   hasChildren,
   indentation,
+  MAX_INDENT_LEVELS,
   nextHit,
   revealSpan,
   rowIndexOf,
@@ -157,6 +158,7 @@ interface RowProps {
 }
 
 const INDENT_PX = 12;
+const OVERSCAN = 8;
 
 const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps): ReactNode {
   const { model, derived, span, rowIndex, top, rowHeight, rowId, nameWidth, indentLevel, showDepth, collapsed, selected, active, context, hit, currentHit, search, window, onRowClick, onToggle } = props;
@@ -219,6 +221,8 @@ const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps)
         borderBottom: '1px solid var(--vigil-grid)',
         boxSizing: 'border-box',
         cursor: 'default',
+        // each row lays out and paints on its own: scrolling touches only the rows that change
+        contain: 'strict',
         outline: active ? '2px solid var(--vigil-focus)' : undefined,
         outlineOffset: -2,
       }}
@@ -239,10 +243,6 @@ const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps)
           borderInlineEnd: '1px solid var(--vigil-border)',
           borderInlineStart: onPath ? '3px solid var(--vigil-fg)' : '3px solid transparent',
           fontStyle: context ? 'italic' : undefined,
-          backgroundImage: indentLevel > 0 ? `repeating-linear-gradient(to right, transparent 0 ${INDENT_PX - 1}px, var(--vigil-grid) ${INDENT_PX - 1}px ${INDENT_PX}px)` : undefined,
-          backgroundSize: `${4 + indentLevel * INDENT_PX}px 100%`,
-          backgroundRepeat: 'no-repeat',
-          backgroundPosition: '4px 0',
         }}
       >
         <span
@@ -406,16 +406,21 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    overscan: 8,
+    overscan: OVERSCAN,
     initialRect: { width: 960, height },
     observeElementRect: (instance, callback) => observeElementRect(instance, (rect) => callback(rect.height > 0 ? rect : { width: rect.width, height })),
   });
   const items = virtualizer.getVirtualItems();
+  const pool = Math.ceil(height / rowHeight) + 2 * OVERSCAN + 8;
   const first = items[0]?.index ?? 0;
   const last = (items[items.length - 1]?.index ?? -1) + 1;
   // indentation is relative to the rows actually on screen (not the overscan), so a deep chain reads as a staircase
   const onScreen = virtualizer.range;
-  const baseDepth = windowBaseDepth(model, rows, onScreen?.startIndex ?? first, (onScreen?.endIndex ?? last - 1) + 1);
+  const previousBase = useRef(0);
+  const baseDepth = windowBaseDepth(model, rows, onScreen?.startIndex ?? first, (onScreen?.endIndex ?? last - 1) + 1, MAX_INDENT_LEVELS, previousBase.current);
+  useEffect(() => {
+    previousBase.current = baseDepth;
+  });
 
   // After a change of the rows (expand, filter), or a jump, keep the wanted span in view.
   const pendingSpan = useRef<number | null>(null);
@@ -624,11 +629,14 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
           >
             <div role="presentation" style={{ position: 'relative', height: virtualizer.getTotalSize(), width: '100%' }}>
               {items.map((item) => {
+                // Rows are keyed by slot (index modulo a pool larger than the window), so scrolling updates the rows that
+                // leave into the rows that enter instead of unmounting and creating DOM.
+                const key = items.length <= pool ? item.index % pool : `s${rows[item.index]!}`;
                 const span = rows[item.index]!;
                 const { level, relative } = indentation(model.depth[span]!, baseDepth);
                 return (
                   <WaterfallRow
-                    key={span}
+                    key={key}
                     model={model}
                     derived={derived}
                     span={span}

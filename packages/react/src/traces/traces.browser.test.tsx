@@ -140,8 +140,8 @@ describe('TraceWaterfall in Chromium with a 100k-span trace', () => {
     // search: the count agrees with brute force; Enter jumps to the first hit, which is rendered and marked
     const search = el.querySelector<HTMLInputElement>('input[type="search"]')!;
     await userEvent.click(search);
-    await userEvent.keyboard('Charge');
-    const expected = bruteForceMatches(model, 'Charge');
+    await userEvent.keyboard('Reserve');
+    const expected = bruteForceMatches(model, 'Reserve');
     expect(expected.length).toBeGreaterThan(100);
     await until(() => el.querySelector('[data-testid="vigil-trace-search-status"]')!.textContent === `– of ${expected.length.toLocaleString('en-US')}`, 'search count');
     await userEvent.keyboard('{Enter}');
@@ -153,7 +153,7 @@ describe('TraceWaterfall in Chromium with a 100k-span trace', () => {
     const lastHit = [...all].reverse().find((span) => expected.includes(span))!;
     await until(() => renderedRows(el).some((r) => r.dataset.span === String(lastHit)), 'last hit rendered');
     // every rendered hit row has a <mark> around the text
-    for (const row of renderedRows(el).filter((r) => r.dataset.hit === 'true')) expect(row.querySelector('mark')?.textContent?.toLowerCase()).toBe('charge');
+    for (const row of renderedRows(el).filter((r) => r.dataset.hit === 'true')) expect(row.querySelector('mark')?.textContent?.toLowerCase()).toBe('reserve');
 
     // filter: errors only shows every error span (plus ancestors for context)
     const errorsOnly = [...el.querySelectorAll('label')].find((l) => l.textContent?.includes('Errors only'))!.querySelector('input')!;

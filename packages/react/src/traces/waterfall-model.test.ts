@@ -162,6 +162,18 @@ describe('indentation', () => {
     const deep = parseTrace({ format: 'otlp-json', body: generateTraceDocument({ spanCount: 3000, seed: 1, shape: 'chain' }) });
     const deepRows = flattenForDisplay(deep);
     expect(windowBaseDepth(deep, deepRows, 2000, 2030)).toBe(1999);
+    // sticky: a small scroll keeps the base; a base below the window's top moves up; far below moves down
+    expect(windowBaseDepth(deep, deepRows, 2005, 2035, 24, 1999)).toBe(1999);
+    expect(windowBaseDepth(deep, deepRows, 1990, 2020, 24, 1999)).toBe(1989);
+    expect(windowBaseDepth(deep, deepRows, 2100, 2130, 24, 1999)).toBe(2099);
+    // every row in the window is at or below the base, and the shallowest within half the cap
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2900 }), fc.integer({ min: 0, max: 3000 }), (from, previous) => {
+        const base = windowBaseDepth(deep, deepRows, from, from + 30, 24, previous);
+        expect(base).toBeLessThanOrEqual(deep.depth[deepRows[from]!]!);
+        expect(deep.depth[deepRows[from]!]! - base).toBeLessThanOrEqual(24);
+      }),
+    );
   });
 });
 

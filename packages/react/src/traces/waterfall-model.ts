@@ -158,15 +158,27 @@ export function indentation(depth: number, baseDepth: number, cap = MAX_INDENT_L
   return { level: Math.max(0, Math.min(cap, depth - baseDepth)), relative };
 }
 
-/** The base depth for a rendered window of rows: 0 when the whole trace fits under the cap, else one above the window's shallowest row. */
-export function windowBaseDepth(model: TraceModel, rows: Int32Array, from: number, to: number, cap = MAX_INDENT_LEVELS): number {
+/**
+ * The base depth for a rendered window of rows: 0 when the whole trace fits under the cap. Otherwise it is sticky:
+ * `previous` is kept while the window's shallowest row is at or below it and its deepest row fits under the cap (so
+ * scrolling a wide tree does not re-indent every row), and moves to one above the shallowest row when it must (or
+ * when the shallowest row is more than half the cap below it, in a deep chain).
+ *
+ * @example
+ * windowBaseDepth(model, rows, 2000, 2030, 24, 0); // 1999 in a 100k-deep chain
+ */
+export function windowBaseDepth(model: TraceModel, rows: Int32Array, from: number, to: number, cap = MAX_INDENT_LEVELS, previous = 0): number {
   if (model.maxDepth <= cap) return 0;
   let min = Infinity;
+  let max = -Infinity;
   for (let r = Math.max(0, from); r < Math.min(rows.length, to); r++) {
     const d = model.depth[rows[r]!]!;
     if (d < min) min = d;
+    if (d > max) max = d;
   }
-  return Number.isFinite(min) ? Math.max(0, min - 1) : 0;
+  if (!Number.isFinite(min)) return 0;
+  if (previous >= 0 && min >= previous && (max - previous <= cap || min - previous <= cap / 2)) return previous;
+  return Math.max(0, min - 1);
 }
 
 /** Search hits in display (pre)order, and a mask for highlighting. Empty text: no hits. */
