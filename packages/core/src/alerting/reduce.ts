@@ -165,23 +165,14 @@ function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array
   let size = 0;
   let lo = 0;
   let hi = 0;
-  const position = (v: number): number => {
-    let a = 0;
-    let b = size;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if ((sorted[mid] as number) < v) a = mid + 1;
-      else b = mid;
-    }
-    return a;
-  };
   for (let k = 0; k < ticks.length; k++) {
     const t = ticks[k] as number;
     while (hi < n && (timestamps[hi] as number) <= t) {
       const v = values[hi] as number;
       if (v === v) {
-        const at = position(v);
-        sorted.copyWithin(at + 1, at, size);
+        const at = lowerBound(sorted, size, v);
+        // Manual shifts: windows are short, and copyWithin's call costs more than moving a few elements.
+        for (let j = size; j > at; j--) sorted[j] = sorted[j - 1] as number;
         sorted[at] = v;
         size++;
       }
@@ -191,8 +182,8 @@ function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array
     while (lo < hi && (timestamps[lo] as number) <= from) {
       const v = values[lo] as number;
       if (v === v) {
-        const at = position(v);
-        sorted.copyWithin(at, at + 1, size);
+        const at = lowerBound(sorted, size, v);
+        for (let j = at + 1; j < size; j++) sorted[j - 1] = sorted[j] as number;
         size--;
       }
       lo++;
@@ -207,6 +198,18 @@ function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array
     out[k] = interpolate(sorted[lower] as number, sorted[upper] as number, h - lower);
   }
   return out;
+}
+
+/** First index in sorted[0..size) whose value is >= v. */
+function lowerBound(sorted: Float64Array, size: number, v: number): number {
+  let a = 0;
+  let b = size;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if ((sorted[mid] as number) < v) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 /** Linear interpolation exactly as `@vigil/core/percentile` does it (bounded, limits for infinite ends). */
