@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { ValidationError } from '../errors';
 import { createDispatcher } from './dispatcher';
 import { createEmailChannel, createHttpChannel, createSmsChannel } from './channels';
@@ -344,6 +345,25 @@ describe('validation and helpers', () => {
     await expect(dispatcher.enqueue({ channel: 'b', idempotencyKey: 'k', payload: 1 })).rejects.toThrow(/request\.channel/);
     await expect(dispatcher.enqueue({ channel: 'a', idempotencyKey: 'k\r\nX: y', payload: 1 })).rejects.toThrow(/request\.idempotencyKey/);
     await expect(dispatcher.enqueue({ channel: 'a', idempotencyKey: 'k', payload: undefined })).rejects.toThrow(/request\.payload/);
+  });
+
+  it('any malformed enqueue request or channel list is a ValidationError (fast-check)', async () => {
+    const dispatcher = createDispatcher({ channels: [{ name: 'a', deliver: () => Promise.resolve() }] });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ channel: fc.anything(), idempotencyKey: fc.anything(), payload: fc.constant(1) })), async (request) => {
+        const valid = typeof request === 'object' && request !== null && (request as { channel?: unknown }).channel === 'a' && typeof (request as { idempotencyKey?: unknown }).idempotencyKey === 'string';
+        fc.pre(!valid);
+        await expect(dispatcher.enqueue(request as never)).rejects.toBeInstanceOf(ValidationError);
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      // An empty list is a valid (if useless) configuration; anything else random is not.
+      fc.property(fc.anything().filter((c) => !(Array.isArray(c) && c.length === 0)), (channels) => {
+        expect(() => createDispatcher({ channels: channels as never })).toThrow(ValidationError);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('parses Retry-After seconds and dates; full jitter stays in [0, ceiling)', () => {
