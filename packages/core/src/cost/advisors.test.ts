@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { findBatchOpportunities, findCachingOpportunities, findWaste } from './advisors';
 import { createPriceCatalogue } from './catalogue';
 import { DEFAULT_PRICE_CATALOGUE } from './default-catalogue';
@@ -128,4 +129,76 @@ describe('waste', () => {
     expect(csv.split('\n')[1]).toContain('feature=@SUM(A1)');
     expect(csv.split('\n')[1]!.split(',').every((cell) => !/^[=+@-]/.test(cell))).toBe(true);
   });
+});
+
+describe('advisors do not depend on the order of the records', () => {
+  // Distinct timestamps (so "first" and "previous" are well defined), whole milliseconds (radix time order) or
+  // fractional ones (comparison sort), or spanning more than 2^32 ms (comparison sort as well).
+  const recordArb = (fractional: boolean, wide: boolean) =>
+    fc
+      .uniqueArray(fc.integer({ min: 0, max: wide ? 2 ** 33 : 3 * 3_600_000 }), { minLength: 1, maxLength: 80 })
+      .chain((times) =>
+        fc.tuple(
+          ...times.map((t) =>
+            fc.record({
+              timestamp: fc.constant(T0 + t + (fractional ? 0.5 : 0)),
+              model: fc.constantFrom('claude-sonnet-4', 'gpt-4o', 'gpt-4o-mini', 'mystery'),
+              request: fc.option(fc.constantFrom('r1', 'r2', 'r3'), { nil: undefined }),
+              conversation: fc.option(fc.constantFrom('c1', 'c2'), { nil: undefined }),
+              prefix: fc.option(fc.constantFrom('p1', 'p2'), { nil: undefined }),
+              finish: fc.constantFrom('stop', 'LENGTH'),
+              kind: fc.option(fc.constantFrom('job', 'chat'), { nil: undefined }),
+              input: fc.integer({ min: 1200, max: 40_000 }),
+              output: fc.integer({ min: 1, max: 4000 }),
+              failed: fc.boolean(),
+              streaming: fc.option(fc.boolean(), { nil: undefined }),
+            }),
+          ),
+        ),
+      )
+      .map((rows) =>
+        rows.map(
+          (r): UsageRecord => ({
+            timestamp: r.timestamp,
+            provider: r.model.startsWith('claude') ? 'anthropic' : 'openai',
+            model: r.model,
+            inputTokens: r.input,
+            outputTokens: r.output,
+            status: r.failed ? 'error' : 'ok',
+            finishReason: r.finish,
+            feature: r.kind === 'job' ? 'nightly' : 'chat',
+            prefixTokens: 1100,
+            ...(r.request !== undefined ? { requestHash: r.request } : {}),
+            ...(r.conversation !== undefined ? { conversation: r.conversation } : {}),
+            ...(r.prefix !== undefined ? { prefixHash: r.prefix } : {}),
+            ...(r.kind !== undefined ? { tags: { kind: r.kind } } : {}),
+            ...(r.streaming !== undefined ? { streaming: r.streaming } : {}),
+          }),
+        ),
+      );
+  const summary = (records: UsageRecord[]) => {
+    const table = createUsageTable(records);
+    const priced = priceUsageTable(table, DEFAULT_PRICE_CATALOGUE);
+    const all = [
+      ...findWaste(table, priced, { minimumTurns: 2, growthFactor: 1.5 }),
+      ...findCachingOpportunities(table, priced, { catalogue: DEFAULT_PRICE_CATALOGUE }).opportunities,
+      ...findBatchOpportunities(table, priced, { catalogue: DEFAULT_PRICE_CATALOGUE, burstGapMs: 60_000 }),
+    ];
+    return all.map((o) => [o.id, o.monthlySavings.low, o.monthlySavings.expected, o.monthlySavings.high] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  };
+  const same = (a: ReturnType<typeof summary>, b: ReturnType<typeof summary>) =>
+    a.length === b.length && a.every((x, k) => x[0] === b[k]![0] && [1, 2, 3].every((j) => Math.abs((x[j] as number) - (b[k]![j] as number)) <= 1e-9 * Math.max(1, Math.abs(x[j] as number)) + 0.0011));
+  for (const [name, fractional, wide] of [['whole milliseconds', false, false], ['fractional milliseconds', true, false], ['a span above 2^32 ms', false, true]] as const) {
+    it(`shuffling the records changes nothing (${name})`, () => {
+      fc.assert(
+        fc.property(recordArb(fractional, wide), fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })), (records, keys) => {
+          const shuffled = records.map((r) => ({ r, k: keys.next().value as number })).sort((x, y) => x.k - y.k).map((x) => x.r);
+          const sorted = [...records].sort((x, y) => x.timestamp - y.timestamp);
+          const base = summary(sorted);
+          return same(base, summary(shuffled)) && same(base, summary(records));
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
 });
