@@ -73,17 +73,37 @@ function rankSample(values: ArrayLike<number>): RankedSample {
   return { sorted, rank, counts: new Int32Array(n) };
 }
 
-/** The R-7 q-quantile of one resample of `sample` (n draws of a position with replacement). */
-function resampledQuantile(sample: RankedSample, q: number, random: () => number): number {
-  const { sorted, rank, counts } = sample;
-  const n = sorted.length;
+/** mulberry32's state step, inlined in the resampling loops below (the same sequence as {@link seededRandom}). */
+const MULBERRY_INCREMENT = 0x6d2b79f5;
+const UINT32 = 4294967296;
+
+/**
+ * Draws one resample of `sample` into `sample.counts` (n positions with replacement, uniform) from the mulberry32
+ * state `state`, and returns the state after the draws. The draws are those of `seededRandom` with that state.
+ */
+function drawResample(sample: RankedSample, state: number): number {
+  const { rank, counts } = sample;
+  const n = rank.length;
   counts.fill(0);
-  for (let i = 0; i < n; i++) counts[rank[Math.floor(random() * n)]!]!++;
+  for (let i = 0; i < n; i++) {
+    state = (state + MULBERRY_INCREMENT) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    counts[rank[Math.floor((((t ^ (t >>> 14)) >>> 0) / UINT32) * n)]!]!++;
+  }
+  return state;
+}
+
+/** The R-7 q-quantile of the resample held in `sample.counts`, read off the running count of ranks. */
+function countedQuantile(sample: RankedSample, q: number): number {
+  const { sorted, counts } = sample;
+  const n = sorted.length;
   const h = (n - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
-  let low = 0;
-  let high = 0;
+  let low: number;
+  let high: number;
   if (lo < n / 2) {
     // Walk up: the order statistic at 0-based position p is the first rank whose running count exceeds p.
     let seen = 0;
@@ -106,6 +126,26 @@ function resampledQuantile(sample: RankedSample, q: number, random: () => number
   return low + (h - lo) * (high - low);
 }
 
+/** Mean of one resample of `values` (n draws with replacement) from mulberry32 state `state`; the new state goes to `next[0]`. */
+function resampledMean(values: Float64Array, state: number, next: Uint32Array): number {
+  const n = values.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    state = (state + MULBERRY_INCREMENT) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    s += values[Math.floor((((t ^ (t >>> 14)) >>> 0) / UINT32) * n)]!;
+  }
+  next[0] = state;
+  return s / n;
+}
+
+function seedState(seed: number): number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValidationError('seed', 'a finite number', seed);
+  return seed >>> 0;
+}
+
 /**
  * Bootstrap replicates of one sample's statistic: `resamples` values of the mean (`statistic: 'mean'`) or of the
  * R-7 q-quantile (`statistic: q`) of resamples drawn with replacement by a seeded PRNG ({@link seededRandom}). Two
@@ -120,20 +160,24 @@ export function bootstrapReplicates(values: ArrayLike<number>, statistic: 'mean'
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') throw new ValidationError('values', 'an array of numbers', values);
   if (statistic !== 'mean' && !(typeof statistic === 'number' && statistic >= 0 && statistic <= 1)) throw new ValidationError('statistic', "'mean' or a probability in [0, 1]", statistic);
   if (!Number.isInteger(resamples) || resamples < 1 || resamples > 10_000_000) throw new ValidationError('resamples', 'an integer in [1, 10000000]', resamples);
-  const random = seededRandom(seed);
+  let state = seedState(seed);
   const n = values.length;
   const out = new Float64Array(resamples);
   if (n === 0) return out.fill(NaN);
   if (statistic === 'mean') {
+    const copy = values instanceof Float64Array ? values : Float64Array.from(values);
+    const next = new Uint32Array(1);
     for (let r = 0; r < resamples; r++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += values[Math.floor(random() * n)]!;
-      out[r] = s / n;
+      out[r] = resampledMean(copy, state, next);
+      state = next[0]!;
     }
     return out;
   }
   const sample = rankSample(values);
-  for (let r = 0; r < resamples; r++) out[r] = resampledQuantile(sample, statistic, random);
+  for (let r = 0; r < resamples; r++) {
+    state = drawResample(sample, state);
+    out[r] = countedQuantile(sample, statistic);
+  }
   return out;
 }
 
@@ -176,14 +220,16 @@ export function bootstrapQuantileRatio(a: ArrayLike<number>, b: ArrayLike<number
   const { resamples, seed, confidence } = bootstrapSettings(options);
   if (!(typeof q === 'number' && q >= 0 && q <= 1)) throw new ValidationError('q', 'a probability in [0, 1]', q);
   if (a.length === 0 || b.length === 0) return { estimate: NaN, lower: NaN, upper: NaN };
-  const random = seededRandom(seed);
+  let state = seedState(seed);
   const rankedA = rankSample(a);
   const rankedB = rankSample(b);
   const estimate = sortedQuantile(rankedB.sorted, q) / sortedQuantile(rankedA.sorted, q);
   const samples = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    const qa = resampledQuantile(rankedA, q, random);
-    samples[r] = resampledQuantile(rankedB, q, random) / qa;
+    state = drawResample(rankedA, state);
+    const qa = countedQuantile(rankedA, q);
+    state = drawResample(rankedB, state);
+    samples[r] = countedQuantile(rankedB, q) / qa;
   }
   return { estimate, ...percentileInterval(samples, confidence) };
 }
