@@ -1,4 +1,4 @@
-import { SourceError, ValidationError, abortError } from '@vigil/core';
+import { SourceError, ValidationError, abortError, describeValue } from '@vigil/core';
 import type {
   DataSource,
   EventQuery,
@@ -263,7 +263,7 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
       const signal = queryOptions?.signal;
       await begin({ method: 'getTrace' }, signal);
       if (typeof traceId !== 'string' || !/^[0-9a-fA-F]{32}$/.test(traceId)) {
-        throw new SourceError('BAD_QUERY', `traceId: expected 32 hex digits, received ${typeof traceId === 'string' ? JSON.stringify(traceId.slice(0, 80)) : String(traceId)}`, { path: 'traceId' });
+        throw new SourceError('BAD_QUERY', `traceId: expected 32 hex digits, received ${typeof traceId === 'string' ? JSON.stringify(traceId.slice(0, 80)) : describeValue(traceId)}`, { path: 'traceId' });
       }
       const header = traces.decodeId(traceId, now());
       if (header === undefined) throw new SourceError('NOT_FOUND', `trace ${traceId.toLowerCase()} not found`, { path: 'traceId' });

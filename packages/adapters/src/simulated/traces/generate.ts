@@ -1,4 +1,4 @@
-import { SourceError } from '@vigil/core';
+import { SourceError, describeValue } from '@vigil/core';
 import type { TracePayload, TraceSearch, TraceSummaryRow } from '@vigil/core';
 import { expectedRps, incidentStrength, modelKeys } from '../model';
 import { hashAt, hashString, mix32, normalAt, poissonAt, streamKey, uniformAt } from '../random';
@@ -793,11 +793,11 @@ export function assertTraceSearch(request: unknown): asserts request is TraceSea
   const range = r.range as Record<string, unknown> | null | undefined;
   if (range === null || typeof range !== 'object') bad('range', 'expected { start, end } in epoch ms');
   const { start, end } = range as { start: unknown; end: unknown };
-  if (typeof start !== 'number' || !Number.isFinite(start) || start < 0) bad('range.start', `expected finite epoch ms >= 0, received ${String(start)}`);
-  if (typeof end !== 'number' || !Number.isFinite(end) || end < (start as number)) bad('range.end', `expected epoch ms >= start (${String(start)}), received ${String(end)}`);
+  if (typeof start !== 'number' || !Number.isFinite(start) || start < 0) bad('range.start', `expected finite epoch ms >= 0, received ${describeValue(start)}`);
+  if (typeof end !== 'number' || !Number.isFinite(end) || end < (start as number)) bad('range.end', `expected epoch ms >= start (${describeValue(start)}), received ${describeValue(end)}`);
   if ((end as number) - (start as number) > MAX_TRACE_SEARCH_RANGE_MS) bad('range', `spans more than ${MAX_TRACE_SEARCH_RANGE_MS / DAY_MS} days`);
   for (const key of ['service', 'operation'] as const) {
-    if (r[key] !== undefined && (typeof r[key] !== 'string' || r[key] === '')) bad(key, `expected a non-empty string, received ${typeof r[key] === 'string' ? 'an empty string' : String(r[key])}`);
+    if (r[key] !== undefined && (typeof r[key] !== 'string' || r[key] === '')) bad(key, `expected a non-empty string, received ${typeof r[key] === 'string' ? 'an empty string' : describeValue(r[key])}`);
   }
   if (r.attributes !== undefined) {
     if (r.attributes === null || typeof r.attributes !== 'object' || Array.isArray(r.attributes)) bad('attributes', 'expected an object of attribute key → value text');
@@ -805,11 +805,11 @@ export function assertTraceSearch(request: unknown): asserts request is TraceSea
   }
   for (const key of ['minDurationMs', 'maxDurationMs'] as const) {
     const v = r[key];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) bad(key, `expected a finite number >= 0, received ${String(v)}`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) bad(key, `expected a finite number >= 0, received ${describeValue(v)}`);
   }
-  if (r.status !== undefined && r.status !== 'ok' && r.status !== 'error' && r.status !== 'unset') bad('status', `expected 'ok', 'error' or 'unset', received ${String(r.status)}`);
+  if (r.status !== undefined && r.status !== 'ok' && r.status !== 'error' && r.status !== 'unset') bad('status', `expected 'ok', 'error' or 'unset', received ${describeValue(r.status)}`);
   if (r.limit !== undefined && (typeof r.limit !== 'number' || !Number.isInteger(r.limit) || r.limit < 1 || r.limit > MAX_TRACE_SEARCH_LIMIT)) {
-    bad('limit', `expected an integer in [1, ${MAX_TRACE_SEARCH_LIMIT}], received ${String(r.limit)}`);
+    bad('limit', `expected an integer in [1, ${MAX_TRACE_SEARCH_LIMIT}], received ${describeValue(r.limit)}`);
   }
 }
 

@@ -51,7 +51,7 @@ describe('simulated traces: well-formed OTLP/JSON', () => {
     // about 1 % of traces are odd, so the warnings show, but they stay rare
     expect(odd).toBeGreaterThan(0);
     expect(odd / rows.length).toBeLessThan(0.04);
-  });
+  }, 60_000);
 
   it('carries http.*, db.*, rpc.* and messaging attributes, exception events on failures, links, and N+1 loops', async () => {
     const { models } = await window20;
@@ -81,7 +81,7 @@ describe('simulated traces: well-formed OTLP/JSON', () => {
     expect(exceptionsOnErrors).toBe(errorTraces);
     expect(links).toBeGreaterThan(0);
     expect(repeated).toBeGreaterThan(10);
-  });
+  }, 60_000);
 });
 
 describe('simulated traces: determinism and ids', () => {
@@ -98,7 +98,7 @@ describe('simulated traces: determinism and ids', () => {
     await expect(other.getTrace(a[0]!.traceId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // ids are case-insensitive hex
     expect(summarizeTrace(parseTrace(await source.getTrace(a[0]!.traceId.toUpperCase()))).traceId).toBe(a[0]!.traceId);
-  });
+  }, 60_000);
 
   it('a trace that has not finished at now() is not found yet, and is found later', async () => {
     const later = createSimulatedSource({ seed: 11, now: () => NOW + 10 * MINUTE });
@@ -106,7 +106,7 @@ describe('simulated traces: determinism and ids', () => {
     expect(future).toBeDefined();
     await expect(source.getTrace(future!.traceId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(later.getTrace(future!.traceId)).resolves.toMatchObject({ format: 'otlp-json' });
-  });
+  }, 60_000);
 
   it('fast-check: random 32-digit hex ids are NOT_FOUND; anything else is BAD_QUERY', async () => {
     await fc.assert(
@@ -123,7 +123,7 @@ describe('simulated traces: determinism and ids', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 });
 
 describe('simulated traces: search', () => {
@@ -168,7 +168,7 @@ describe('simulated traces: search', () => {
     for (let i = 1; i < got.length; i++) expect(got[i - 1]!.start).toBeGreaterThanOrEqual(got[i]!.start);
     expect(await source.searchTraces({ range: { start: NOW, end: NOW } })).toEqual([]);
     expect(await source.searchTraces({ range: { start: NOW + MINUTE, end: NOW + 5 * MINUTE } })).toEqual([]);
-  });
+  }, 60_000);
 
   it('fast-check: bad searches reject with BAD_QUERY naming the field, never anything else', async () => {
     const bad = fc.oneof(
@@ -189,9 +189,14 @@ describe('simulated traces: search', () => {
       }),
       { numRuns: 300 },
     );
+    // values that throw when turned into text still get a BAD_QUERY, not a TypeError from the error message
+    const hostile = { toString: 0, valueOf: 0 };
+    await expect(source.getTrace(hostile as unknown as string)).rejects.toMatchObject({ code: 'BAD_QUERY', path: 'traceId' });
+    await expect(source.searchTraces({ range: { start: hostile, end: NOW } } as unknown as TraceSearch)).rejects.toMatchObject({ code: 'BAD_QUERY', path: 'range.start' });
+    await expect(source.searchTraces({ range: { start: NOW - MINUTE, end: NOW }, limit: hostile } as unknown as TraceSearch)).rejects.toMatchObject({ code: 'BAD_QUERY', path: 'limit' });
     await expect(source.searchTraces({ range: { start: NOW - MAX_TRACE_SEARCH_RANGE_MS - 1, end: NOW } })).rejects.toMatchObject({ code: 'BAD_QUERY', path: 'range' });
     await expect(source.searchTraces({ range: { start: NOW, end: NOW - 1 } })).rejects.toMatchObject({ code: 'BAD_QUERY', path: 'range.end' });
-  });
+  }, 60_000);
 
   it('honours failWith and abort like the other calls', async () => {
     const failing = createSimulatedSource({ seed: 11, now: () => NOW, failWith: (call) => (call.method === 'searchTraces' ? { code: 'SOURCE_TIMEOUT' } : undefined) });
@@ -201,7 +206,7 @@ describe('simulated traces: search', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(source.getTrace(row!.traceId, { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
-  });
+  }, 60_000);
 });
 
 describe('simulated traces agree with the simulated metrics', () => {
