@@ -44,16 +44,38 @@ function edgePath(a: PlacedNode, b: PlacedNode): { d: string; mx: number; my: nu
   return { d: `M${x1},${y1} C${x1},${top} ${x2},${top} ${x2},${y2}`, mx: (x1 + x2) / 2, my: top + 10 };
 }
 
+function edgeLabel(e: ServiceEdge): string {
+  return `${e.callCount.toLocaleString('en-US')}× · p95 ${formatDuration(e.p95Ns)}${e.errorCount > 0 ? ` · ⚠ ${e.errorCount.toLocaleString('en-US')} err` : ''}`;
+}
+
 function edgeText(e: ServiceEdge): string {
   return `${e.from} → ${e.to}: ${e.callCount.toLocaleString('en-US')} ${e.callCount === 1 ? 'call' : 'calls'}, ${e.errorCount.toLocaleString('en-US')} ${e.errorCount === 1 ? 'error' : 'errors'}, p95 ${formatDuration(e.p95Ns)}`;
 }
 
 function MapBody({ graph, onSelectService, selectedService, tableOpen, label }: { readonly graph: ServiceGraph } & Pick<ServiceMapProps, 'onSelectService' | 'selectedService' | 'tableOpen' | 'label'>): ReactNode {
   const id = useId().replace(/:/g, '');
-  const layout = useMemo(() => layoutServiceMap(graph, { nodeWidth: NODE_W, nodeHeight: NODE_H }), [graph]);
+  const layout = useMemo(() => layoutServiceMap(graph, { nodeWidth: NODE_W, nodeHeight: NODE_H, columnWidth: 270 }), [graph]);
   const placed = useMemo(() => new Map(layout.nodes.map((n) => [n.service, n])), [layout]);
   const serviceIndex = useMemo(() => new Map(graph.nodes.map((n, k) => [n.service, k])), [graph]);
   const maxCalls = Math.max(1, ...graph.edges.map((e) => e.callCount));
+  // Edge labels: errors first, then the busiest; a label that would overlap one already placed (or a node) is left
+  // out (every edge stays in the table, the description and its tooltip).
+  const labels = useMemo(() => {
+    const out: Array<{ e: ServiceEdge; x: number; y: number; w: number }> = [];
+    const ordered = [...graph.edges].sort((x, y) => (y.errorCount > 0 ? 1 : 0) - (x.errorCount > 0 ? 1 : 0) || y.callCount - x.callCount);
+    for (const e of ordered) {
+      const a = placed.get(e.from);
+      const b = placed.get(e.to);
+      if (!a || !b || a === b) continue;
+      const { mx, my } = edgePath(a, b);
+      const x = mx;
+      const y = my - 4;
+      const w = edgeLabel(e).length * 6.3;
+      const clashes = out.some((l) => Math.abs(l.x - x) < (l.w + w) / 2 && Math.abs(l.y - y) < 14) || layout.nodes.some((n) => Math.abs(n.x - x) < (NODE_W + w) / 2 && Math.abs(n.y - y) < NODE_H / 2 + 10);
+      if (!clashes) out.push({ e, x, y, w });
+    }
+    return out;
+  }, [graph, placed, layout]);
   const width = layout.width + 20;
   const height = layout.height + 50;
   const nodes = graph.nodes;
@@ -74,10 +96,10 @@ function MapBody({ graph, onSelectService, selectedService, tableOpen, label }: 
             {nodes.length} services and {graph.edges.length} call edges. {graph.edges.map(edgeText).join('. ')}
           </desc>
           <defs>
-            <marker id={`${id}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id={`${id}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" fill="var(--vigil-fg-muted)" />
             </marker>
-            <marker id={`${id}-arrow-error`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id={`${id}-arrow-error`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" fill="var(--vigil-critical)" />
             </marker>
           </defs>
@@ -86,27 +108,29 @@ function MapBody({ graph, onSelectService, selectedService, tableOpen, label }: 
               const a = placed.get(e.from);
               const b = placed.get(e.to);
               if (!a || !b || a === b) return null;
-              const { d, mx, my } = edgePath(a, b);
+              const { d } = edgePath(a, b);
               const hasErrors = e.errorCount > 0;
               const strokeWidth = 1 + (4 * Math.log1p(e.callCount)) / Math.log1p(maxCalls);
               return (
-                <g key={`${e.from}>${e.to}`} data-edge={`${e.from}>${e.to}`}>
-                  <path
-                    d={d}
-                    fill="none"
-                    stroke={hasErrors ? 'var(--vigil-critical)' : 'var(--vigil-fg-muted)'}
-                    strokeWidth={strokeWidth}
-                    strokeDasharray={hasErrors ? '6 3' : undefined}
-                    markerEnd={`url(#${id}-arrow${hasErrors ? '-error' : ''})`}
-                    opacity={0.85}
-                  />
-                  <text x={mx} y={my - 4} textAnchor="middle" fontSize={11} fill="var(--vigil-fg)" stroke="var(--vigil-surface)" strokeWidth={3} paintOrder="stroke">
-                    {e.callCount.toLocaleString('en-US')}× · p95 {formatDuration(e.p95Ns)}
-                    {hasErrors ? ` · ⚠ ${e.errorCount.toLocaleString('en-US')} err` : ''}
-                  </text>
-                </g>
+                <path
+                  key={`${e.from}>${e.to}`}
+                  data-edge={`${e.from}>${e.to}`}
+                  d={d}
+                  fill="none"
+                  stroke={hasErrors ? 'var(--vigil-critical)' : 'var(--vigil-fg-muted)'}
+                  strokeWidth={strokeWidth}
+                  strokeDasharray={hasErrors ? '6 3' : undefined}
+                  markerEnd={`url(#${id}-arrow${hasErrors ? '-error' : ''})`}
+                  opacity={0.85}
+                >
+                  <title>{edgeText(e)}</title>
+                </path>
               );
             })}
+            {labels.map(({ e, x, y }) => (              <text key={`${e.from}>${e.to}`} x={x} y={y} textAnchor="middle" fontSize={11} fill="var(--vigil-fg)" stroke="var(--vigil-surface)" strokeWidth={3} paintOrder="stroke">
+                {edgeLabel(e)}
+              </text>
+            ))}
           </g>
           {nodes.map((n) => {
             const p = placed.get(n.service);

@@ -278,7 +278,7 @@ describe('Flamegraph and ServiceMap in Chromium', () => {
       expect(el.querySelectorAll('[data-service]')).toHaveLength(expected.nodes.length);
       // error edges are dashed, not only red
       for (const e of expected.edges.filter((x) => x.errorCount > 0 && x.from !== x.to)) {
-        expect(el.querySelector(`[data-edge="${e.from}>${e.to}"] path`)!.getAttribute('stroke-dasharray')).toBe('6 3');
+        expect(el.querySelector(`path[data-edge="${e.from}>${e.to}"]`)!.getAttribute('stroke-dasharray')).toBe('6 3');
       }
       await runAxe(el);
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/service-map-${theme}.png` });
