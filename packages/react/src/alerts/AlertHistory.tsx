@@ -7,7 +7,7 @@ import { classNames } from '../utils/class-names';
 import { useContainerWidth } from '../charts/useContainerWidth';
 import { formatTimeTick } from '../charts/format';
 import { EmptyBody, ErrorBody, LoadingBody, buttonStyle, hasError, headingStyle, mutedStyle, numericStyle, panelStyle, tableStyle, tdStyle, thStyle } from '../slo/parts';
-import { formatElapsed, formatInstant } from './parts';
+import { formatElapsed, formatInstant, toggleStyle } from './parts';
 import { ruleTimelines, type RuleTimeline, type TimelineBand, type TimelineState } from './history-model';
 
 export interface AlertHistoryProps extends Omit<HTMLAttributes<HTMLElement>, 'title' | 'children'> {
@@ -249,10 +249,10 @@ function AlertHistoryInner(props: InnerProps): ReactNode {
         </Heading>
         {!failed && timelines.length > 0 && (
           <div role="group" aria-label="View" style={{ display: 'flex', gap: 4 }}>
-            <button type="button" style={buttonStyle} aria-pressed={view === 'timeline'} onClick={() => setView('timeline')}>
+            <button type="button" style={toggleStyle(buttonStyle, view === 'timeline')} aria-pressed={view === 'timeline'} onClick={() => setView('timeline')}>
               Timeline
             </button>
-            <button type="button" style={buttonStyle} aria-pressed={view === 'table'} onClick={() => setView('table')}>
+            <button type="button" style={toggleStyle(buttonStyle, view === 'table')} aria-pressed={view === 'table'} onClick={() => setView('table')}>
               Table
             </button>
           </div>

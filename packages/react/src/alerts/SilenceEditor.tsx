@@ -16,6 +16,7 @@ import {
   inputStyleFor,
   labelStyle,
   legendStyle,
+  toggleStyle,
   primaryButtonStyle,
 } from './parts';
 import { SILENCE_OPERATORS, matcherOperator, silencePreview, validateSilenceDraft, type SilenceAlert, type SilenceDraft, type SilenceOperator } from './silence-model';
@@ -334,7 +335,7 @@ function SilenceEditorInner(props: InnerProps): ReactNode {
             <button
               key={preset}
               type="button"
-              style={buttonStyle}
+              style={toggleStyle(buttonStyle, durationText(draft) === preset)}
               aria-pressed={durationText(draft) === preset}
               onClick={() => {
                 setDurationDraft(null);

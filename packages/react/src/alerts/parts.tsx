@@ -57,6 +57,16 @@ export const primaryButtonStyle: CSSProperties = {
   cursor: 'pointer',
 };
 
+/**
+ * Style of a toggle button: when on (`aria-pressed`), a stronger border and bold text, not colour alone. Both states
+ * set the same properties, so React never removes one from under the `font` shorthand.
+ */
+export function toggleStyle(base: CSSProperties, on: boolean): CSSProperties {
+  return on
+    ? { ...base, border: '1px solid var(--vigil-fg)', boxShadow: 'inset 0 0 0 1px var(--vigil-fg)', fontWeight: 700 }
+    : { ...base, border: '1px solid var(--vigil-border)', boxShadow: 'none', fontWeight: 400 };
+}
+
 /** The message under a field, with an icon (so the error does not rely on colour). Renders nothing without one. */
 export function FieldError({ id, message }: { readonly id: string; readonly message: string | undefined }): ReactNode {
   if (message === undefined) return null;
