@@ -478,7 +478,10 @@ export interface BacktestResult {
   readonly ticks: number;
   /** Intervals in which alerts would have fired, by start then fingerprint. */
   readonly firing: BacktestInterval[];
-  /** Intervals in which alerts would have been pending (including those that went on to fire). */
+  /**
+   * Active intervals: from the tick the condition became true (pending) until the alert resolved or went back to
+   * inactive, so for alerts that fired they span the pending and the firing time.
+   */
   readonly pending: BacktestInterval[];
   /** Every state change, in time order. */
   readonly transitions: AlertTransition[];
