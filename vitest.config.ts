@@ -9,7 +9,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Pre-bundled for the browser projects, so Vite does not re-optimise and reload in the middle of a run. */
-const optimizeDeps = { include: ['@tanstack/react-table', '@tanstack/react-virtual', 'd3-scale', 'd3-shape', 'zustand', 'zustand/vanilla', 'axe-core', 'react', 'react-dom', 'react-dom/client'] };
+const optimizeDeps = { include: ['@tanstack/react-table', '@tanstack/react-virtual', 'd3-scale', 'd3-shape', 'd3-hierarchy', 'd3-force', 'zustand', 'zustand/vanilla', 'axe-core', 'react', 'react-dom', 'react-dom/client'] };
 
 const browser = (name: string) => ({
   enabled: true,
