@@ -33,7 +33,7 @@ export interface FlamegraphProps extends Omit<HTMLAttributes<HTMLDivElement>, 'c
   readonly style?: CSSProperties | undefined;
 }
 
-const OWN_PROPS: ReadonlySet<string> = new Set([
+const OWN_PROPS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'trace', 'loading', 'error', 'height', 'frameHeight', 'search', 'defaultSearch', 'onSearchChange', 'showSearch',
   'selectedSpan', 'defaultSelectedSpan', 'onSelectedSpanChange', 'label', 'className', 'style',
 ]);

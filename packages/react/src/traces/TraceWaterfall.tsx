@@ -105,10 +105,10 @@ export interface TraceWaterfallProps extends Omit<HTMLAttributes<HTMLDivElement>
   readonly style?: CSSProperties | undefined;
 }
 
-const EMPTY_SET: ReadonlySet<number> = new Set();
+const EMPTY_SET: ReadonlySet<number> = /* @__PURE__ */ new Set();
 
 /** Props of the component itself; everything else goes to the root element. */
-const OWN_PROPS: ReadonlySet<string> = new Set([
+const OWN_PROPS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'trace', 'loading', 'error', 'height', 'rowHeight', 'nameColumnWidth', 'selectedSpan', 'defaultSelectedSpan', 'onSelectedSpanChange',
   'collapsed', 'defaultCollapsed', 'onCollapsedChange', 'filters', 'defaultFilters', 'onFiltersChange', 'search', 'defaultSearch',
   'onSearchChange', 'timeWindow', 'onTimeWindowChange', 'showDetails', 'showMinimap', 'showToolbar', 'showWarnings', 'label', 'className', 'style',

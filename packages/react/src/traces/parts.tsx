@@ -68,7 +68,7 @@ const FLAG_TEXT: ReadonlyArray<readonly [number, string]> = [
 ];
 
 /** Repair flags that deserve a warning badge on the row. */
-export const REPAIR_FLAGS = FLAG_TEXT.reduce((bits, [bit]) => bits | bit, 0);
+export const REPAIR_FLAGS = /* @__PURE__ */ FLAG_TEXT.reduce((bits, [bit]) => bits | bit, 0);
 
 /** Words for the repair flags of a span ('' when none). */
 export function describeFlags(flags: number): string {
