@@ -155,8 +155,13 @@ function extremeAtTicks(series: Series, windowMs: number, ticks: Float64Array, o
 }
 
 /**
- * The R-7 quantile of the window at every tick, keeping the window's values sorted (binary-search insert and
- * delete) instead of copying and selecting per tick. Same interpolation as `@vigil/core/percentile`'s `quantile`.
+ * The R-7 quantile of the window at every tick, keeping the window's values sorted instead of copying and
+ * selecting per tick. Same interpolation as `@vigil/core/percentile`'s `quantile`. Per tick, the samples that leave
+ * the window and the samples that enter it are paired: one leaving value is replaced in place by one entering value
+ * (find the old value by binary search, then slide it towards the new value's rank), which moves only the elements
+ * between the two ranks; unpaired samples are plain deletes/inserts. Samples that enter and leave within the same
+ * tick (a gap longer than the window) are never inserted. The sorted multiset is the same as with separate
+ * inserts and deletes, so the values are identical.
  */
 function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array, out: Float64Array, q: number): Float64Array {
   const { timestamps, values } = series;
@@ -167,27 +172,49 @@ function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array
   let hi = 0;
   for (let k = 0; k < ticks.length; k++) {
     const t = ticks[k] as number;
-    while (hi < n && (timestamps[hi] as number) <= t) {
-      const v = values[hi] as number;
-      if (v === v) {
-        const at = lowerBound(sorted, size, v);
+    let newHi = hi;
+    while (newHi < n && (timestamps[newHi] as number) <= t) newHi++;
+    const from = t - windowMs;
+    let newLo = lo;
+    while (newLo < newHi && (timestamps[newLo] as number) <= from) newLo++;
+    // Leaving: samples that were in the window; entering: new samples still in it.
+    let leave = lo;
+    const leaveEnd = newLo < hi ? newLo : hi;
+    let enter = hi > newLo ? hi : newLo;
+    for (;;) {
+      while (leave < leaveEnd && (values[leave] as number) !== (values[leave] as number)) leave++;
+      while (enter < newHi && (values[enter] as number) !== (values[enter] as number)) enter++;
+      if (leave < leaveEnd && enter < newHi) {
+        const old = values[leave++] as number;
+        const v = values[enter++] as number;
+        let at = lowerBound(sorted, size, old);
+        if (v > old) {
+          while (at + 1 < size && (sorted[at + 1] as number) < v) {
+            sorted[at] = sorted[at + 1] as number;
+            at++;
+          }
+        } else {
+          while (at > 0 && (sorted[at - 1] as number) > v) {
+            sorted[at] = sorted[at - 1] as number;
+            at--;
+          }
+        }
+        sorted[at] = v;
+      } else if (leave < leaveEnd) {
+        const at = lowerBound(sorted, size, values[leave++] as number);
         // Manual shifts: windows are short, and copyWithin's call costs more than moving a few elements.
+        for (let j = at + 1; j < size; j++) sorted[j - 1] = sorted[j] as number;
+        size--;
+      } else if (enter < newHi) {
+        const v = values[enter++] as number;
+        const at = lowerBound(sorted, size, v);
         for (let j = size; j > at; j--) sorted[j] = sorted[j - 1] as number;
         sorted[at] = v;
         size++;
-      }
-      hi++;
+      } else break;
     }
-    const from = t - windowMs;
-    while (lo < hi && (timestamps[lo] as number) <= from) {
-      const v = values[lo] as number;
-      if (v === v) {
-        const at = lowerBound(sorted, size, v);
-        for (let j = at + 1; j < size; j++) sorted[j - 1] = sorted[j] as number;
-        size--;
-      }
-      lo++;
-    }
+    lo = newLo;
+    hi = newHi;
     if (size === 0) {
       out[k] = NaN;
       continue;
