@@ -125,12 +125,18 @@ function FlameBody(props: FlamegraphProps & { readonly model: TraceModel }): Rea
           const room = Math.floor((drawW - 8) / 6.2);
           const shown = text.length > room ? `${text.slice(0, Math.max(1, room - 1))}…` : text;
           const textWidth = Math.min(drawW - 4, ctx.measureText(shown).width + 6);
+          // the label stays inside its own frame (siblings running in parallel overlap)
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(Math.max(0, drawX), y, Math.min(width, drawX + drawW) - Math.max(0, drawX) - 1, frameHeight);
+          ctx.clip();
           ctx.fillStyle = surface;
           ctx.globalAlpha = faded ? 0.3 : 0.85;
           ctx.fillRect(Math.max(0, drawX) + 2, y + 3, textWidth, frameHeight - 6);
           ctx.globalAlpha = faded ? 0.45 : 1;
           ctx.fillStyle = fg;
           ctx.fillText(shown, Math.max(0, drawX) + 5, y + frameHeight / 2);
+          ctx.restore();
         }
         if (v === selected) selectedRect = [drawX, y, drawW];
       }
