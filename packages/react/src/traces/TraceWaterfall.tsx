@@ -41,7 +41,6 @@ import {
   filtersAreEmpty,
   formatDuration,
   hasChildren,
-  indentation,
   MAX_INDENT_LEVELS,
   nextHit,
   revealSpan,
@@ -143,8 +142,8 @@ interface RowProps {
   readonly rowHeight: number;
   readonly rowId: string;
   readonly nameWidth: string;
-  readonly indentLevel: number;
-  readonly showDepth: boolean;
+  /** The trace is deeper than the indentation cap: indentation is relative (a CSS variable) and depth is printed. */
+  readonly deep: boolean;
   readonly collapsed: boolean;
   readonly selected: boolean;
   readonly active: boolean;
@@ -161,7 +160,7 @@ const INDENT_PX = 12;
 const OVERSCAN = 8;
 
 const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps): ReactNode {
-  const { model, derived, span, rowIndex, top, rowHeight, rowId, nameWidth, indentLevel, showDepth, collapsed, selected, active, context, hit, currentHit, search, window, onRowClick, onToggle } = props;
+  const { model, derived, span, rowIndex, top, rowHeight, rowId, nameWidth, deep, collapsed, selected, active, context, hit, currentHit, search, window, onRowClick, onToggle } = props;
   const service = model.services[model.service[span]!] ?? '';
   const operation = model.operations[model.operation[span]!] ?? '';
   const isError = model.status[span] === StatusCode.ERROR;
@@ -236,7 +235,11 @@ const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps)
           display: 'flex',
           alignItems: 'center',
           gap: 4,
-          paddingInlineStart: 4 + indentLevel * INDENT_PX,
+          // deep traces: indentation relative to --vigil-trace-indent-base (set on the grid), capped, so moving the base
+          // restyles the rows without re-rendering them
+          paddingInlineStart: deep
+            ? `calc(4px + clamp(0px, (${model.depth[span]!} - var(--vigil-trace-indent-base, 0)) * ${INDENT_PX}px, ${MAX_INDENT_LEVELS * INDENT_PX}px))`
+            : 4 + model.depth[span]! * INDENT_PX,
           paddingInlineEnd: 6,
           overflow: 'hidden',
           whiteSpace: 'nowrap',
@@ -256,7 +259,7 @@ const WaterfallRow = /* @__PURE__ */ memo(function WaterfallRow(props: RowProps)
         >
           {parent ? (collapsed ? '▶' : '▼') : ''}
         </span>
-        {showDepth && (
+        {deep && (
           <span title={`Depth ${model.depth[span]! + 1}`} style={{ flex: 'none', fontSize: '0.6875rem', padding: '0 3px', borderRadius: 3, border: '1px solid var(--vigil-border)', color: 'var(--vigil-fg-muted)', fontVariantNumeric: 'tabular-nums' }}>
             <span className="vigil-visually-hidden">depth </span>
             {(model.depth[span]! + 1).toLocaleString('en-US')}
@@ -421,6 +424,7 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
   useEffect(() => {
     previousBase.current = baseDepth;
   });
+  const deep = model.maxDepth > MAX_INDENT_LEVELS;
 
   // After a change of the rows (expand, filter), or a jump, keep the wanted span in view.
   const pendingSpan = useRef<number | null>(null);
@@ -625,7 +629,7 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
             onFocus={() => setGridFocused(true)}
             onBlur={() => setGridFocused(false)}
             data-testid="vigil-trace-grid"
-            style={{ position: 'relative', height, overflow: 'auto', outline: 'none', contain: 'strict', fontSize: '0.8125rem' }}
+            style={{ position: 'relative', height, overflow: 'auto', outline: 'none', contain: 'strict', fontSize: '0.8125rem', ['--vigil-trace-indent-base' as string]: baseDepth }}
           >
             <div role="presentation" style={{ position: 'relative', height: virtualizer.getTotalSize(), width: '100%' }}>
               {items.map((item) => {
@@ -633,7 +637,6 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
                 // leave into the rows that enter instead of unmounting and creating DOM.
                 const key = items.length <= pool ? item.index % pool : `s${rows[item.index]!}`;
                 const span = rows[item.index]!;
-                const { level, relative } = indentation(model.depth[span]!, baseDepth);
                 return (
                   <WaterfallRow
                     key={key}
@@ -645,8 +648,7 @@ function WaterfallBody(props: TraceWaterfallProps & { readonly model: TraceModel
                     rowHeight={rowHeight}
                     rowId={rowIdOf(span)}
                     nameWidth={nameWidth}
-                    indentLevel={level}
-                    showDepth={relative}
+                    deep={deep}
                     collapsed={collapsed.has(span)}
                     selected={selectedValid === span}
                     active={gridFocused && item.index === active}

@@ -171,15 +171,22 @@ describe('TraceWaterfall in Chromium with a 100k-span trace', () => {
     const g = grid(el);
     g.scrollTop = 70_000 * 24;
     await until(() => shown(el)[0]![0] > 60_000, 'deep rows');
-    const rows = renderedRows(el);
+    const rows = renderedRows(el).sort((a, b) => Number(a.dataset.rowIndex) - Number(b.dataset.rowIndex));
+    const indents: number[] = [];
     // aria-level is the true depth; the depth badge is shown and indentation stays bounded
     for (const row of rows) {
       const span = Number(row.dataset.span);
       expect(row.getAttribute('aria-level')).toBe(String(deep.depth[span]! + 1));
       const cell = row.querySelector<HTMLElement>('[role="gridcell"]')!;
-      expect(parseFloat(cell.style.paddingInlineStart)).toBeLessThanOrEqual(4 + 24 * 12);
+      const indent = parseFloat(getComputedStyle(cell).paddingInlineStart);
+      expect(indent).toBeGreaterThanOrEqual(4);
+      expect(indent).toBeLessThanOrEqual(4 + 24 * 12);
+      indents.push(indent);
       expect(cell.textContent).toContain((deep.depth[span]! + 1).toLocaleString('en-US'));
     }
+    // a staircase: indentation never decreases down the chain, and grows somewhere on screen
+    for (let k = 1; k < indents.length; k++) expect(indents[k]!).toBeGreaterThanOrEqual(indents[k - 1]!);
+    expect(indents[indents.length - 1]!).toBeGreaterThan(indents[0]!);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/waterfall-deep.png` });
   });
 
