@@ -5,7 +5,7 @@ import { alertFingerprint } from './labels';
 import { alertSeriesLabels, assertDistinctSeries, instanceLabels } from './evaluator';
 import { conditionValuesAtTicks } from './reduce';
 import { inactiveCore, levelActive, step } from './state';
-import type { ActiveReason, AlertRule, AlertTransition, BacktestInput, BacktestInterval, BacktestResult } from './types';
+import type { ActiveReason, AlertRule, ThresholdOperator, AlertTransition, BacktestInput, BacktestInterval, BacktestResult } from './types';
 import { compileRule } from './validate';
 import type { CompiledLevel } from './validate';
 
@@ -75,14 +75,24 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
         active = levelActive(level, v, core.state === 'firing');
         reason = 'condition';
       }
-      // Fast paths for the two commonest ticks (nothing to do; still firing), identical to what step() does.
-      if (core.state === 'inactive' && active !== true) continue;
+      // Fast paths for the two commonest runs, identical to what step() does tick by tick: while inactive, skip
+      // straight to the next active tick; while firing and still active, skip to the first tick that is not,
+      // folding the run's peak in one tight loop over the column.
+      if (core.state === 'inactive' && active !== true) {
+        const next = firstActive(values, k + 1, tickCount, level.operator, level.value, noDataActive === true, absent);
+        k = next - 1;
+        continue;
+      }
       if (core.state === 'firing' && active === true) {
+        const end = firstNotActive(values, k + 1, tickCount, level.operator, level.recovery, noDataActive === true, absent);
+        const last = values[end - 1] as number;
         core.keepFiringSince = null;
-        core.reason = reason;
-        value = absent ? 1 : Number.isFinite(v) ? v : NaN;
-        if (value > pendingPeak) pendingPeak = value;
-        if (value > firingPeak) firingPeak = value;
+        core.reason = absent || last === last ? 'condition' : 'no-data';
+        value = absent ? 1 : Number.isFinite(last) ? last : NaN;
+        const peak = absent ? 1 : finiteMax(values, k, end);
+        if (peak > pendingPeak) pendingPeak = peak;
+        if (peak > firingPeak) firingPeak = peak;
+        k = end - 1;
         continue;
       }
       const previous = step(core, now, active, reason, timing);
@@ -146,4 +156,92 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   firing.sort(byStart);
   pending.sort(byStart);
   return { ruleId: compiled.id, ticks: tickCount, firing, pending, transitions };
+}
+
+/**
+ * First tick in [from, end) whose level is active (`passes(v, operator, threshold)`; NaN is active when
+ * `nanActive`; for `absent`, only NaN is active), or `end`. The operator is switched on once, outside the loop.
+ */
+function firstActive(values: Float64Array, from: number, end: number, operator: ThresholdOperator, threshold: number, nanActive: boolean, absent: boolean): number {
+  let k = from;
+  if (absent) {
+    while (k < end && (values[k] as number) === (values[k] as number)) k++;
+    return k;
+  }
+  switch (operator) {
+    case '>':
+      for (; k < end; k++) if ((values[k] as number) > threshold) return k;
+      else if (nanActive && (values[k] as number) !== (values[k] as number)) return k;
+      return k;
+    case '<':
+      for (; k < end; k++) if ((values[k] as number) < threshold) return k;
+      else if (nanActive && (values[k] as number) !== (values[k] as number)) return k;
+      return k;
+    case '>=':
+      for (; k < end; k++) if ((values[k] as number) >= threshold) return k;
+      else if (nanActive && (values[k] as number) !== (values[k] as number)) return k;
+      return k;
+    case '<=':
+      for (; k < end; k++) if ((values[k] as number) <= threshold) return k;
+      else if (nanActive && (values[k] as number) !== (values[k] as number)) return k;
+      return k;
+    case '==':
+      for (; k < end; k++) if ((values[k] as number) === threshold) return k;
+      else if (nanActive && (values[k] as number) !== (values[k] as number)) return k;
+      return k;
+    case '!=':
+      // NaN !== threshold, so NaN must be tested first: it is "no data", not a passing value.
+      for (; k < end; k++) {
+        const v = values[k] as number;
+        if (v !== v ? nanActive : v !== threshold) return k;
+      }
+      return k;
+  }
+}
+
+/** First tick in [from, end) whose level is not active (see `firstActive`), or `end`. */
+function firstNotActive(values: Float64Array, from: number, end: number, operator: ThresholdOperator, threshold: number, nanActive: boolean, absent: boolean): number {
+  let k = from;
+  if (absent) {
+    while (k < end && (values[k] as number) !== (values[k] as number)) k++;
+    return k;
+  }
+  for (; k < end; k++) {
+    const v = values[k] as number;
+    if (v !== v) {
+      if (!nanActive) return k;
+      continue;
+    }
+    switch (operator) {
+      case '>':
+        if (!(v > threshold)) return k;
+        break;
+      case '<':
+        if (!(v < threshold)) return k;
+        break;
+      case '>=':
+        if (!(v >= threshold)) return k;
+        break;
+      case '<=':
+        if (!(v <= threshold)) return k;
+        break;
+      case '==':
+        if (v !== threshold) return k;
+        break;
+      case '!=':
+        if (v === threshold) return k;
+        break;
+    }
+  }
+  return k;
+}
+
+/** The largest finite value of values[from..end), or -Infinity when there is none. */
+function finiteMax(values: Float64Array, from: number, end: number): number {
+  let peak = -Infinity;
+  for (let k = from; k < end; k++) {
+    const v = values[k] as number;
+    if (v > peak && v < Infinity) peak = v;
+  }
+  return peak;
 }

@@ -99,6 +99,29 @@ export function assertDistinctSeries(series: readonly Series[], path: string): v
   }
 }
 
+/**
+ * An allocation-free check that accepts only series `validateSeries` accepts (Float64Array columns of equal length,
+ * finite strictly ascending timestamps, string labels, optional string name). It is at least as strict: `for...in`
+ * also visits inherited enumerable labels. A `false` sends the caller to `validateSeries` for the precise error.
+ * @internal
+ */
+export function isWellFormedSeries(series: unknown): boolean {
+  if (series === null || typeof series !== 'object') return false;
+  const { timestamps, values, labels, name } = series as Series;
+  if (!(timestamps instanceof Float64Array) || !(values instanceof Float64Array) || timestamps.length !== values.length) return false;
+  if (name !== undefined && typeof name !== 'string') return false;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return false;
+  for (const key in labels) if (typeof labels[key] !== 'string') return false;
+  let previous = -Infinity;
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i] as number;
+    // Fails for NaN, for anything not above the previous one and (first element) for -Infinity.
+    if (!(t > previous) || t === Infinity) return false;
+    previous = t;
+  }
+  return true;
+}
+
 /** The labels of an instance: series labels, rendered rule labels, alertname and severity. @internal */
 export function instanceLabels(rule: CompiledRule, seriesLabels: Readonly<Record<string, string>>, level: CompiledLevel): Record<string, string> {
   const context = { labels: seriesLabels, value: null, severity: level.severity, rule: rule.name };
@@ -288,11 +311,16 @@ export class AlertEvaluator {
       else if ('error' in input) failed = input.error;
       else if (!Array.isArray(input.series)) failed = new ValidationError(`data.${rule.id}.series`, 'an array of series', input.series);
       else {
-        try {
-          assertDistinctSeries(input.series, `data.${rule.id}.series`);
-          series = input.series;
-        } catch (error) {
-          failed = error;
+        // Fast path: one well-formed series is checked without building error paths or allocating; anything else
+        // (or a series the quick check rejects) goes through the full validation, which throws the precise error.
+        if (input.series.length === 1 && isWellFormedSeries(input.series[0])) series = input.series;
+        else {
+          try {
+            assertDistinctSeries(input.series, `data.${rule.id}.series`);
+            series = input.series;
+          } catch (error) {
+            failed = error;
+          }
         }
       }
     }

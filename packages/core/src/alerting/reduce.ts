@@ -1,4 +1,3 @@
-import { quantile } from '../percentile/exact';
 import { rate } from '../series/rate';
 import type { Series } from '../series/types';
 import type { CompiledRule } from './validate';
@@ -260,9 +259,69 @@ export function reduceAt(series: Series, rule: CompiledRule, t: number): number 
   return rule.reducer === 'percentile' ? percentileOf(series.values, lo, hi, rule.quantile) : reduceSlice(series.values, lo, hi, rule.reducer);
 }
 
+/** Scratch for one window's non-NaN values (grown on demand; reused so a tick of many rules allocates nothing). */
+let scratch = new Float64Array(256);
+
+/**
+ * The R-7 quantile of values[lo..hi) (NaN skipped), identical to `quantile(values.subarray(lo, hi), q)`: the two
+ * order statistics around h = (n - 1) q are selected in a reused scratch buffer (iterative quickselect, then the
+ * minimum of the part above), and interpolated exactly as `@vigil/core/percentile` does.
+ */
 function percentileOf(values: Float64Array, lo: number, hi: number, q: number): number {
   if (hi <= lo) return NaN;
-  return quantile(values.subarray(lo, hi), q);
+  if (scratch.length < hi - lo) scratch = new Float64Array(hi - lo);
+  const a = scratch;
+  let n = 0;
+  for (let i = lo; i < hi; i++) {
+    const v = values[i] as number;
+    if (v === v) a[n++] = v;
+  }
+  if (n === 0) return NaN;
+  const h = (n - 1) * q;
+  const lower = Math.floor(h);
+  const low = selectInPlace(a, n, lower);
+  if (lower + 1 >= n) return low;
+  // After selection everything right of `lower` is >= the lower order statistic: the next one is their minimum.
+  let high = a[lower + 1] as number;
+  for (let i = lower + 2; i < n; i++) if ((a[i] as number) < high) high = a[i] as number;
+  return interpolate(low, high, h - lower);
+}
+
+/** Rearranges a[0..n) so that a[k] is the k-th smallest, smaller-or-equal left, greater-or-equal right. */
+function selectInPlace(a: Float64Array, n: number, k: number): number {
+  let left = 0;
+  let right = n - 1;
+  while (right > left) {
+    // Median of three as pivot, then Hoare partition.
+    const mid = (left + right) >>> 1;
+    let x = a[left] as number;
+    let y = a[mid] as number;
+    const z = a[right] as number;
+    if (x > y) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    if (y > z) y = z;
+    const pivot = x > y ? x : y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return a[k] as number;
+  }
+  return a[k] as number;
 }
 
 /**
