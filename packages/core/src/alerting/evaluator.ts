@@ -293,9 +293,16 @@ export class AlertEvaluator {
     const transitions: AlertTransition[] = [];
     const errors: RuleEvaluationError[] = [];
     const resolvedNow: Instance[] = [];
+    // One property read per rule; the own-property check (slow on a large dictionary) only when the read could have
+    // reached an inherited property: `data` has a prototype other than Object.prototype/null, or the id is a key
+    // of Object.prototype ('constructor', 'toString', ...).
+    const proto: unknown = Object.getPrototypeOf(data);
+    const plainData = proto === Object.prototype || proto === null;
     for (const runtime of this.runtimes) {
       if (runtime.compiled.rule.enabled === false) continue;
-      const input = Object.prototype.hasOwnProperty.call(data, runtime.compiled.id) ? data[runtime.compiled.id] : undefined;
+      const id = runtime.compiled.id;
+      let input: RuleTickInput | undefined = data[id];
+      if (input !== undefined && (!plainData || id in Object.prototype) && !Object.prototype.hasOwnProperty.call(data, id)) input = undefined;
       this.evaluateRule(runtime, now, input, transitions, errors, resolvedNow);
     }
     this.record(transitions);
