@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { quantile } from '../percentile/exact';
+import { validateSeries } from '../series/create';
+import type { Series } from '../series/types';
+import { createAlertEvaluator, isWellFormedSeries } from './evaluator';
+import { reduceAt } from './reduce';
+import { compileRule } from './validate';
+import type { AlertRule } from './types';
+
+// The performance fast paths must agree with the slow paths they bypass: each is checked against that path.
+
+describe('isWellFormedSeries (allocation-free pre-check)', () => {
+  const column = fc.array(fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0)), { maxLength: 12 });
+  it('never accepts a series validateSeries rejects, and accepts every well-formed ascending series', () => {
+    fc.assert(
+      fc.property(column, column, fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())), fc.boolean(), (ts, vs, labels, sortTs) => {
+        const timestamps = Float64Array.from(sortTs ? [...ts].sort((a, b) => a - b) : ts);
+        const series = { labels, timestamps, values: Float64Array.from(vs) } as unknown as Series;
+        let valid = true;
+        try {
+          validateSeries(series, 's');
+        } catch {
+          valid = false;
+        }
+        expect(isWellFormedSeries(series)).toBe(valid);
+      }),
+    );
+  });
+  it('rejects non-objects, plain arrays and a non-string name', () => {
+    expect(isWellFormedSeries(null)).toBe(false);
+    expect(isWellFormedSeries({ labels: {}, timestamps: [1], values: [1] })).toBe(false);
+    expect(isWellFormedSeries({ labels: {}, timestamps: new Float64Array(1), values: new Float64Array(1), name: 3 })).toBe(false);
+    expect(isWellFormedSeries({ labels: {}, timestamps: new Float64Array(0), values: new Float64Array(0) })).toBe(true);
+  });
+});
+
+describe('single-tick percentile (scratch-buffer selection)', () => {
+  it('equals @vigil/core/percentile quantile of the window without NaN', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: false }), fc.constant(NaN), fc.integer({ min: -3, max: 3 })), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 99 }),
+        (vs, p) => {
+          const timestamps = Float64Array.from(vs, (_, i) => i);
+          const values = Float64Array.from(vs);
+          const rule = compileRule({ id: 'r', name: 'P', query: { expr: 'x' }, reducer: { type: 'percentile', percentile: p, windowMs: 1e9 }, condition: { type: 'threshold', operator: '>', critical: { value: 1 } } }, 'rule');
+          const kept = vs.filter((v) => v === v);
+          const expected = kept.length === 0 ? NaN : quantile(kept, p / 100);
+          const got = reduceAt({ labels: {}, timestamps, values }, rule, vs.length);
+          // +0 and -0 are the same order statistic; compare them as equal.
+          expect(got === expected || (got !== got && expected !== expected)).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe('rule input lookup', () => {
+  const rule = (id: string): AlertRule => ({ id, name: 'High', query: { expr: 'x' }, reducer: { type: 'last', windowMs: 60_000 }, condition: { type: 'threshold', operator: '>', critical: { value: 5 } }, noData: 'alerting' });
+  const series: Series = { labels: { host: 'a' }, timestamps: Float64Array.of(0), values: Float64Array.of(1) };
+  it('does not read inherited properties as rule input (ids that are Object.prototype keys, non-plain data)', () => {
+    const evaluator = createAlertEvaluator({ rules: [rule('constructor'), rule('inherited')] });
+    const data = Object.create({ inherited: { series: [series] } }) as Record<string, { series: Series[] }>;
+    // No own input for either rule: no data, and noData 'alerting' makes both fire (not a SOURCE/validation error).
+    const result = evaluator.evaluate(0, data);
+    expect(result.errors).toEqual([]);
+    expect(result.alerts.map((a) => a.labels.alertname)).toHaveLength(2);
+  });
+  it('reads own input for an id that is an Object.prototype key', () => {
+    const evaluator = createAlertEvaluator({ rules: [rule('constructor')] });
+    const result = evaluator.evaluate(0, { constructor: { series: [series] } } as never);
+    expect(result.errors).toEqual([]);
+    expect(result.alerts).toHaveLength(0);
+  });
+});
