@@ -117,10 +117,13 @@ export interface VerifyWebhookInput {
   /** The raw request body, exactly as received. */
   readonly body: string;
   readonly secret: string;
-  /** Value of `X-Vigil-Timestamp`. */
-  readonly timestamp: string | null | undefined;
-  /** Value of `X-Vigil-Signature` (may list several `v1=` values separated by commas, for secret rotation). */
-  readonly signature: string | null | undefined;
+  /** Value of `X-Vigil-Timestamp`. A repeated header (Node gives an array) is refused as `bad-timestamp`. */
+  readonly timestamp: string | readonly string[] | null | undefined;
+  /**
+   * Value of `X-Vigil-Signature`: may list several `v1=` values separated by commas, for secret rotation. A repeated
+   * header (an array, as Node gives it) counts as that list.
+   */
+  readonly signature: string | readonly string[] | null | undefined;
   /** Receiver's current time, epoch ms. Default `Date.now()`. */
   readonly now?: number;
   /** Largest accepted clock difference, seconds; default 300. Stops replays of old requests. */
@@ -151,12 +154,16 @@ export async function verifyWebhookSignature(input: VerifyWebhookInput): Promise
   const tolerance = input.toleranceSeconds ?? 300;
   if (typeof tolerance !== 'number' || !(tolerance >= 0)) throw new ValidationError('input.toleranceSeconds', 'a number >= 0', tolerance);
   if (input.timestamp === null || input.timestamp === undefined || input.signature === null || input.signature === undefined || input.timestamp === '' || input.signature === '') return { valid: false, reason: 'missing-header' };
-  if (!/^\d{1,11}$/.test(input.timestamp)) return { valid: false, reason: 'bad-timestamp' };
+  // Header values come from the network: anything that is not the documented shape is refused, never thrown on.
+  if (typeof input.timestamp !== 'string' || !/^\d{1,11}$/.test(input.timestamp)) return { valid: false, reason: 'bad-timestamp' };
+  const signatures: unknown = input.signature;
+  const offeredText = typeof signatures === 'string' ? signatures : Array.isArray(signatures) && signatures.every((part) => typeof part === 'string') ? signatures.join(',') : undefined;
+  if (offeredText === undefined) return { valid: false, reason: 'bad-signature' };
   const timestamp = Number(input.timestamp);
   const now = (input.now ?? Date.now()) / 1000;
   if (Math.abs(now - timestamp) > tolerance) return { valid: false, reason: 'stale' };
   const expected = `v1=${await hmacHex(input.secret, `${input.timestamp}.${input.body}`)}`;
-  const offered = input.signature.split(',').map((part) => part.trim());
+  const offered = offeredText.split(',').map((part) => part.trim());
   let match = false;
   for (const candidate of offered) if (constantTimeEqual(candidate, expected)) match = true;
   return match ? { valid: true } : { valid: false, reason: 'bad-signature' };
