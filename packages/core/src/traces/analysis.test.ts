@@ -175,6 +175,9 @@ describe('formatting', () => {
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(formatAttributeValue(deep as never).length).toBe(200_003);
     expect([812, 4_200, 13_500_000, 2_310_000_000, 245e9, 7_500e9].map(formatDurationNs)).toEqual(['812ns', '4.2µs', '13.5ms', '2.31s', '4m 05s', '2h 05m']);
+    // Whole nanoseconds keep their trailing zeros (a past bug trimmed 100ns to 1ns and 0 to 'ns').
+    for (let ns = 0; ns < 1000; ns++) expect(formatDurationNs(ns)).toBe(`${ns}ns`);
+    expect([10_000, 100_000_000, 10e9].map(formatDurationNs)).toEqual(['10µs', '100ms', '10s']);
     expect(spanIndexOf(parseOtlpTrace(otlpDocument(shop)), 'zz')).toBe(-1);
   });
 });

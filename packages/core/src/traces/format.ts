@@ -8,7 +8,8 @@
 export function formatDurationNs(ns: number): string {
   if (typeof ns !== 'number' || !Number.isFinite(ns)) return String(ns);
   if (ns < 0) return `-${formatDurationNs(-ns)}`;
-  const trim = (x: number, digits: number): string => x.toFixed(digits).replace(/\.?0+$/, '');
+  // Trailing zeros are trimmed only after a decimal point: 100ns stays 100ns, 0 stays 0ns.
+  const trim = (x: number, digits: number): string => (digits === 0 ? x.toFixed(0) : x.toFixed(digits).replace(/\.?0+$/, ''));
   if (ns < 1e3) return `${trim(ns, 0)}ns`;
   if (ns < 1e6) return `${trim(ns / 1e3, ns < 1e4 ? 2 : 1)}µs`;
   if (ns < 1e9) return `${trim(ns / 1e6, ns < 1e7 ? 2 : 1)}ms`;

@@ -323,7 +323,7 @@ export function clampWindow(window: TimeWindow, totalNs: number): TimeWindow {
   return { start, end };
 }
 
-/** `formatDurationNs`, with zero written as `0` (core writes an empty number for 0 ns). */
+/** `formatDurationNs`, with zero written as a bare `0` (an axis origin reads better without a unit). */
 export function formatDuration(ns: number): string {
   return ns === 0 ? '0' : formatDurationNs(ns);
 }
