@@ -123,13 +123,29 @@ const btRules = [
   ['p95 over 15m', { reducer: { type: 'percentile', percentile: 95, windowMs: 15 * MINUTE }, condition: { type: 'threshold', operator: '>', critical: { value: 3 } } }, btSeries],
   ['rate over 5m (counter)', { reducer: { type: 'rate', windowMs: 5 * MINUTE }, condition: { type: 'threshold', operator: '>', critical: { value: 4 } } }, btCounterSeries],
 ];
-const plainBt = measure(plainBacktest, 7, () => (sink += plainBacktest()));
+// The plain pass takes well under a millisecond, near the resolution of process.cpuUsage and of the scheduler on a
+// loaded machine: it is timed as a batch of BT_PLAIN_BATCH passes (and each backtest as a batch of BT_BATCH runs),
+// and the per-run time is the batch time divided by the batch size.
+const BT_PLAIN_BATCH = 100;
+const BT_BATCH = 5;
+const batched = (fn, times) => () => {
+  let s = 0;
+  for (let i = 0; i < times; i++) s += fn();
+  return s;
+};
+const perRun = (m, times) => ({ cpu: m.cpu / times, wall: m.wall / times, result: m.result });
+const plainBt = perRun(measure(batched(plainBacktest, BT_PLAIN_BATCH), 7, () => (sink += plainBacktest())), BT_PLAIN_BATCH);
 const btRows = [['plain pass over the 43,200 values', fmt.ms(plainBt.cpu), fmt.ms(plainBt.wall), '', fmt.ratio(1)]];
 const btResults = {};
 for (const [label, parts, series] of btRules) {
   const rule = { id: 'bt', name: 'Backtest', query: { expr: 'x', stepMs: MINUTE }, ...parts };
   const run = () => backtest(rule, { series: [series], range, intervalMs: MINUTE });
-  const m = measure(run, 7, () => (sink += run().ticks));
+  let last;
+  const runBatch = () => {
+    for (let i = 0; i < BT_BATCH; i++) last = run();
+    return last;
+  };
+  const m = perRun(measure(runBatch, 7, () => (sink += run().ticks)), BT_BATCH);
   const ratio = m.cpu / plainBt.cpu;
   btResults[label] = { cpuMs: m.cpu, wallMs: m.wall, ratio, firing: m.result.firing.length };
   btRows.push([`backtest: ${label}`, fmt.ms(m.cpu), fmt.ms(m.wall), `${m.result.firing.length} firing intervals`, `**${fmt.ratio(ratio)}**`]);
@@ -140,7 +156,7 @@ table(`Evaluate ${RULES} rules in one tick (CPU ms, best of 5; ${firing} alerts 
   ['evaluate, first tick (instances created, alerts, groups, notifications)', fmt.ms(first.cpu), fmt.ms(first.wall), `${((first.cpu * 1e6) / RULES).toFixed(0)} ns`, `**${fmt.ratio(first.cpu / plain.cpu)}** (target ≤ 3×)`],
   ['evaluate, steady state (same alerts keep firing)', fmt.ms(later.cpu), fmt.ms(later.wall), `${((later.cpu * 1e6) / RULES).toFixed(0)} ns`, `**${fmt.ratio(later.cpu / plain.cpu)}**`],
 ]);
-table('Backtest one rule over 30 days of 1-minute data (43,200 ticks; CPU ms, best of 7)', ['what', 'CPU', 'wall', 'result', 'vs plain pass'], btRows);
+table(`Backtest one rule over 30 days of 1-minute data (43,200 ticks; CPU ms per run, best of 7 batches: plain pass ×${BT_PLAIN_BATCH}, backtest ×${BT_BATCH})`, ['what', 'CPU', 'wall', 'result', 'vs plain pass'], btRows);
 if (sink === 42) console.log('');
 
 saveResults('alerting', {
