@@ -1,7 +1,7 @@
 import { ValidationError, VigilError, assertInteger } from '../errors';
 import { validateSeries } from '../series/create';
 import type { Series } from '../series/types';
-import { alertFingerprint, compileMatchers, labelsKey, LABEL_NAME_PATTERN } from './labels';
+import { alertFingerprint, compileMatchers, labelsKey, labelValue, LABEL_NAME_PATTERN } from './labels';
 import { compileMaintenanceWindow } from './maintenance';
 import type { CompiledMaintenanceWindow } from './maintenance';
 import { conditionValueAt } from './reduce';
@@ -484,7 +484,7 @@ export class AlertEvaluator {
       const sources = new Map<string, string[]>();
       for (const instance of firing) {
         if (!rule.source(instance.labels)) continue;
-        const key = rule.equal.map((name) => instance.labels[name] ?? '').join(KEY_SEPARATOR);
+        const key = rule.equal.map((name) => labelValue(instance.labels, name) ?? '').join(KEY_SEPARATOR);
         let list = sources.get(key);
         if (list === undefined) sources.set(key, (list = []));
         list.push(instance.fingerprint);
@@ -492,7 +492,7 @@ export class AlertEvaluator {
       if (sources.size === 0) continue;
       for (const instance of firing) {
         if (!rule.target(instance.labels)) continue;
-        const list = sources.get(rule.equal.map((name) => instance.labels[name] ?? '').join(KEY_SEPARATOR));
+        const list = sources.get(rule.equal.map((name) => labelValue(instance.labels, name) ?? '').join(KEY_SEPARATOR));
         if (list === undefined) continue;
         for (const fingerprint of list) {
           if (fingerprint === instance.fingerprint) continue;
@@ -521,7 +521,10 @@ export class AlertEvaluator {
   private groupLabelsOf(labels: Readonly<Record<string, string>>): Record<string, string> {
     if (this.groupBy === 'all') return { ...labels };
     const out: Record<string, string> = {};
-    for (const name of this.groupBy) if (labels[name] !== undefined) out[name] = labels[name] as string;
+    for (const name of this.groupBy) {
+      const value = labelValue(labels, name);
+      if (value !== undefined) out[name] = value;
+    }
     return out;
   }
 

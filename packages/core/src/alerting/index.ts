@@ -9,7 +9,7 @@ export { ALERT_SEVERITIES, ALERT_REDUCER_TYPES, THRESHOLD_OPERATORS, ALERT_CONDI
 export { validateRule, validateRules, assertValidRule, MAX_RULE_DURATION_MS } from './validate';
 export { parseTemplate, renderTemplate, humanize, humanizeDuration, TEMPLATE_SOURCE_MAX, TEMPLATE_OUTPUT_MAX, TEMPLATE_ACTIONS_MAX } from './template';
 export type { Template, TemplateContext, TemplateFilter, TemplatePart } from './template';
-export { alertFingerprint, compileMatcher, compileMatchers, matchesAll } from './labels';
+export { alertFingerprint, compileMatcher, compileMatchers, labelValue, matchesAll } from './labels';
 export type { CompiledMatcher } from './labels';
 export { isMaintenanceWindowOpen } from './maintenance';
 export { AlertEvaluator, createAlertEvaluator } from './evaluator';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { VigilError } from '../errors';
-import { alertFingerprint, compileMatcher, labelsKey, matchesAll } from './labels';
+import { ValidationError, VigilError } from '../errors';
+import { alertFingerprint, compileMatcher, labelsKey, labelValue, matchesAll } from './labels';
+import { parseTemplate, renderTemplate } from './template';
 
 /** Reference FNV-1a 64 over Prometheus' label-set byte layout, with BigInt (independent of the limb arithmetic). */
 function referenceFingerprint(labels: Record<string, string>): string {
@@ -92,6 +93,45 @@ describe('Alertmanager matchers', () => {
         expect(error).toBeInstanceOf(VigilError);
         expect((error as VigilError).path).toBe(path);
       }
+    }
+  });
+});
+
+describe('label names that Object.prototype also has', () => {
+  const inherited = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+
+  it('read as missing labels in matchers, as Alertmanager reads them', () => {
+    for (const name of inherited) {
+      expect(matchesAll([{ name, value: '', isRegex: false }], { job: 'api' })).toBe(true);
+      expect(matchesAll([{ name, value: '.+', isRegex: true }], { job: 'api' })).toBe(false);
+      expect(labelValue({ job: 'api' }, name)).toBeUndefined();
+    }
+    expect(matchesAll([{ name: 'constructor', value: 'x', isRegex: false }], JSON.parse('{"constructor":"x"}'))).toBe(true);
+  });
+
+  it('render as empty strings in templates, never as the prototype\'s functions', () => {
+    for (const name of inherited) {
+      const text = renderTemplate(parseTemplate(`[{{ $labels.${name} }}|{{ $labels.${name} | toUpper }}]`), { labels: { job: 'api' }, value: 1, severity: 'warning', rule: 'r' });
+      expect(text).toBe('[|]');
+    }
+  });
+});
+
+describe('regular expressions outside RE2', () => {
+  it('refuses lookarounds and backreferences, which Alertmanager cannot read and which can take exponential time', () => {
+    for (const value of ['(?=a)a', '(?!a).', '(?<=a)b', '(?<!a)b', '(a)\\1', '(?<x>a)\\k<x>']) {
+      expect(() => compileMatcher({ name: 'job', value, isRegex: true }, 'silence.matchers[0]')).toThrow(ValidationError);
+      try {
+        compileMatcher({ name: 'job', value, isRegex: true }, 'silence.matchers[0]');
+      } catch (error) {
+        expect((error as ValidationError).path).toBe('silence.matchers[0].value');
+      }
+    }
+  });
+
+  it('still accepts escaped backslashes, classes and groups', () => {
+    for (const value of ['a\\\\1', '(?:ab)+', 'a{2,3}', '[(?=]', '(?<name>a)b']) {
+      expect(() => compileMatcher({ name: 'job', value, isRegex: true })).not.toThrow();
     }
   });
 });

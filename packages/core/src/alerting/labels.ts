@@ -72,6 +72,46 @@ export interface CompiledMatcher {
 }
 
 /**
+ * The value of label `name`, or `undefined` when the set has no such label of its own. Label sets are plain objects,
+ * so a name such as `constructor` or `toString` must not read what `Object.prototype` holds.
+ *
+ * @example
+ * labelValue({ job: 'api' }, 'job'); // 'api'
+ * labelValue({ job: 'api' }, 'constructor'); // undefined
+ */
+export function labelValue(labels: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(labels, name) ? labels[name] : undefined;
+}
+
+/**
+ * Go's RE2 (which Alertmanager uses) has no lookaround and no backreferences; JavaScript has both, and they are the
+ * constructs that can make a match take exponential time. Matchers using them are refused, so a silence means the
+ * same thing in Vigil and in Alertmanager. Returns what was found, or undefined.
+ */
+function unsupportedRegexConstruct(source: string): string | undefined {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      const next = source[i + 1] ?? '';
+      if (!inClass && /[1-9k]/.test(next)) return `a backreference (\\${next})`;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === '(' && source[i + 1] === '?') {
+      const rest = source.slice(i + 2, i + 4);
+      if (rest.startsWith('=') || rest.startsWith('!') || rest === '<=' || rest === '<!') return `a lookaround (${source.slice(i, i + 4)})`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Validates and compiles an Alertmanager matcher. Regexes are fully anchored (`^(?:re)$`, as Alertmanager does), a
  * missing label matches as the empty string, `isEqual` defaults to true.
  *
@@ -92,8 +132,10 @@ export function compileMatcher(matcher: Matcher, path = 'matcher'): CompiledMatc
   const isEqual = matcher.isEqual ?? true;
   if (!matcher.isRegex) {
     const value = matcher.value;
-    return { name, test: (labels) => ((labels[name] ?? '') === value) === isEqual };
+    return { name, test: (labels) => ((labelValue(labels, name) ?? '') === value) === isEqual };
   }
+  const unsupported = unsupportedRegexConstruct(matcher.value);
+  if (unsupported !== undefined) throw new ValidationError(`${path}.value`, `a regular expression in RE2 syntax, as Alertmanager reads it (found ${unsupported})`, matcher.value);
   let regex: RegExp;
   try {
     // Anchored exactly as Alertmanager does (^(?:re)$); 'u' for code-point semantics like Go's RE2.
@@ -101,7 +143,7 @@ export function compileMatcher(matcher: Matcher, path = 'matcher'): CompiledMatc
   } catch (cause) {
     throw Object.assign(new ValidationError(`${path}.value`, 'a valid regular expression', matcher.value), { cause });
   }
-  return { name, test: (labels) => regex.test(labels[name] ?? '') === isEqual };
+  return { name, test: (labels) => regex.test(labelValue(labels, name) ?? '') === isEqual };
 }
 
 /** Compiles a list of matchers (all must match). */

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import { LABEL_NAME_PATTERN } from './labels';
+import { LABEL_NAME_PATTERN, labelValue } from './labels';
 
 /**
  * A tiny, safe template language for alert labels and annotations. It is a strict subset of Prometheus' Go
@@ -118,7 +118,7 @@ export function renderTemplate(template: Template, context: TemplateContext): st
         text = number === null ? '' : formatG(number, 17);
         break;
       case 'label':
-        text = context.labels[part.operand.name] ?? '';
+        text = labelValue(context.labels, part.operand.name) ?? '';
         break;
       case 'severity':
         text = context.severity;
