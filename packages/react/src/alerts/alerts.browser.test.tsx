@@ -1,9 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { createRoot, type Root } from 'react-dom/client';
-import { flushSync } from 'react-dom';
 import type { ReactNode } from 'react';
-import axe from 'axe-core';
+import { expectNoAxeViolations, mountInTheme } from '../test-support/browser';
 import '../theme/styles.css';
 import type { AlertRule, Silence } from '@vigil/core/alerting';
 import { AlertsPanel } from './AlertsPanel';
@@ -15,28 +13,7 @@ import { ERROR_RULE, STORY_NOW, STORY_RANGE, errorSeries, storyScenario } from '
 /** Set VITE_ALERTS_SHOTS=/some/dir to save a screenshot of each theme (to look at them). */
 const SHOTS = (import.meta as { env?: Record<string, string | undefined> }).env?.['VITE_ALERTS_SHOTS'];
 
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-async function mount(node: ReactNode, theme: string): Promise<HTMLElement> {
-  host = document.createElement('div');
-  host.className = 'vigil-root';
-  host.setAttribute('data-vigil-theme', theme);
-  host.style.width = '1180px';
-  host.style.padding = '12px';
-  document.body.append(host);
-  root = createRoot(host);
-  flushSync(() => root?.render(node));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  return host;
-}
-
-afterEach(() => {
-  root?.unmount();
-  host?.remove();
-  root = null;
-  host = null;
-});
+const mount = (node: ReactNode, theme: string) => mountInTheme(node, theme, { width: 1180, settleMs: 100 });
 
 beforeAll(async () => {
   await page.viewport(1220, 1000);
@@ -62,10 +39,7 @@ describe('alert components in a real browser', () => {
       // Show the silence editor's errors too (they only show after a submit or a blur).
       (el.querySelector('.vigil-silence-editor button[type="submit"]') as HTMLButtonElement).click();
       await expect.poll(() => el.querySelectorAll('[aria-invalid="true"]').length).toBeGreaterThan(2);
-      const result = await axe.run(el);
-      const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-      expect(summary).toEqual([]);
-      expect(result.passes.some((p) => p.id === 'color-contrast')).toBe(true);
+      await expectNoAxeViolations(el);
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/alerts-${theme}.png`, element: el });
     });
   }

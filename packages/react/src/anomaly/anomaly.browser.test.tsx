@@ -1,9 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { createRoot, type Root } from 'react-dom/client';
-import { flushSync } from 'react-dom';
 import type { ReactNode } from 'react';
-import axe from 'axe-core';
+import { expectNoAxeViolations, mountInTheme } from '../test-support/browser';
 import { detectAnomalies } from '@vigil/core/anomaly';
 import '../theme/styles.css';
 import type { ChartDrawInfo } from '../charts/types';
@@ -15,29 +13,7 @@ import { diskSeries, latencySeries, MINUTE } from './story-data';
 /** Set VITE_ANOMALY_SHOTS=/some/dir to save screenshots of each theme (to look at them). */
 const SHOTS = (import.meta as unknown as { env?: Record<string, string | undefined> }).env?.VITE_ANOMALY_SHOTS;
 
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-async function mount(node: ReactNode, theme: string): Promise<HTMLElement> {
-  host = document.createElement('div');
-  host.className = 'vigil-root';
-  host.setAttribute('data-vigil-theme', theme);
-  host.style.width = '960px';
-  host.style.padding = '12px';
-  host.style.background = 'var(--vigil-bg)';
-  document.body.append(host);
-  root = createRoot(host);
-  flushSync(() => root?.render(node));
-  await new Promise((resolve) => setTimeout(resolve, 80));
-  return host;
-}
-
-afterEach(() => {
-  root?.unmount();
-  host?.remove();
-  root = null;
-  host = null;
-});
+const mount = (node: ReactNode, theme: string) => mountInTheme(node, theme, { width: 960, background: true, settleMs: 80 });
 
 beforeAll(async () => {
   await page.viewport(1000, 1300);
@@ -72,10 +48,7 @@ describe('anomaly components in a real browser', () => {
     it(`have no axe violations in the ${theme} theme (contrast included), and paint their canvases`, async () => {
       const el = await mount(everything(), theme);
       await expect.poll(() => ink(el)).toBeGreaterThan(2000);
-      const result = await axe.run(el);
-      const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-      expect(summary).toEqual([]);
-      expect(result.passes.some((p) => p.id === 'color-contrast')).toBe(true);
+      await expectNoAxeViolations(el);
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/anomaly-${theme}.png`, element: el });
     });
   }

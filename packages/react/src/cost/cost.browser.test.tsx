@@ -1,9 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import { createRoot, type Root } from 'react-dom/client';
-import { flushSync } from 'react-dom';
 import type { ReactNode } from 'react';
-import axe from 'axe-core';
+import { expectNoAxeViolations, mountInTheme } from '../test-support/browser';
 import '../theme/styles.css';
 import { CostAttributionTree } from './CostAttributionTree';
 import { CostOptimizationCard } from './CostOptimizationCard';
@@ -12,29 +10,7 @@ import { ModelComparisonMatrix } from './ModelComparisonMatrix';
 import { SpendBudgetGauge } from './SpendBudgetGauge';
 import { SAMPLE_OPPORTUNITY, hugeMatrixRows, storyCost } from './story-data';
 
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-async function mount(node: ReactNode, theme: string): Promise<HTMLElement> {
-  host = document.createElement('div');
-  host.className = 'vigil-root';
-  host.setAttribute('data-vigil-theme', theme);
-  host.style.width = '1100px';
-  host.style.padding = '12px';
-  host.style.background = 'var(--vigil-bg)';
-  document.body.append(host);
-  root = createRoot(host);
-  flushSync(() => root?.render(node));
-  await new Promise((resolve) => setTimeout(resolve, 80));
-  return host;
-}
-
-afterEach(() => {
-  root?.unmount();
-  host?.remove();
-  root = null;
-  host = null;
-});
+const mount = (node: ReactNode, theme: string) => mountInTheme(node, theme, { width: 1100, background: true, settleMs: 80 });
 
 beforeAll(async () => {
   await page.viewport(1140, 1000);
@@ -65,10 +41,7 @@ describe('cost components in a real browser', () => {
   for (const theme of ['light', 'dark', 'high-contrast']) {
     it(`have no axe violations in the ${theme} theme (contrast included)`, async () => {
       const el = await mount(everything(), theme);
-      const result = await axe.run(el);
-      const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-      expect(summary).toEqual([]);
-      expect(result.passes.some((p) => p.id === 'color-contrast')).toBe(true);
+      await expectNoAxeViolations(el);
       await page.screenshot({ path: `__screenshots__/cost-${theme}.png`, element: el });
     });
   }
