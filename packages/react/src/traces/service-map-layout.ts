@@ -1,6 +1,6 @@
 import { forceCollide, forceLink, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import type { ServiceGraph } from '@vigil/core/traces';
-import { seededRandomSource } from './random';
+import { seededRandom } from '@vigil/core/stats';
 
 /** A placed service. */
 export interface PlacedNode {
@@ -94,7 +94,7 @@ export function layoutServiceMap(graph: ServiceGraph, options: { readonly column
     .filter((e) => e.from !== e.to && byName.has(e.from) && byName.has(e.to))
     .map((e) => ({ source: byName.get(e.from)!, target: byName.get(e.to)! }));
   const simulation = forceSimulation<SimNode>(simNodes)
-    .randomSource(seededRandomSource(42))
+    .randomSource(seededRandom(42))
     .force('x', forceX<SimNode>((n) => n.targetX).strength(1))
     .force('y', forceY<SimNode>(height / 2).strength(0.02))
     .force('link', forceLink<SimNode, SimulationLinkDatum<SimNode>>(links).strength(0.05).distance(columnWidth))

@@ -1,6 +1,6 @@
 import { parseTrace, type TraceModel } from '@vigil/core/traces';
-import { seededRandomSource } from './random';
 import { SourceError, type DataSource, type TracePayload, type TraceSummaryRow } from '@vigil/core';
+import { seededRandom } from '@vigil/core/stats';
 
 /*
  * Deterministic OTLP/JSON traces for stories, tests and the bench: built as the wire format (so the real parser runs
@@ -38,9 +38,6 @@ const OPERATIONS: Record<string, readonly string[]> = {
   auth: ['VerifyToken', 'LoadSession'],
   email: ['SendConfirmation', 'render template'],
 };
-
-/** A small seeded PRNG (mulberry32). */
-export const seededRandom = seededRandomSource;
 
 const hex16 = (n: number): string => (n + 1).toString(16).padStart(16, '0');
 
