@@ -72,7 +72,6 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
   const contexts: JaegerContext[] = [];
   /** Per span: the index of the reference used as parent (−1 none). */
   const parentReference: number[] = [];
-  let unresolvedTrace = false;
 
   for (const { trace, path } of traces) {
     const prefix = path === '' ? '' : `${path}.`;
@@ -99,7 +98,6 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
       if (traceId === undefined || traceId === '') {
         warnings.add('INVALID_TRACE_ID', stagedId(st), `traceID ${found(span.traceID)} unusable; the document's trace id is used`, `${spanPath}.traceID`);
         st.traceIndex = -1;
-        unresolvedTrace = true;
       } else st.traceIndex = b.traceIds.intern(traceId);
 
       // parent: first CHILD_OF in this trace, else first FOLLOWS_FROM, else parentSpanID
@@ -187,10 +185,6 @@ export function parseJaegerTrace(body: unknown, options?: ParseTraceOptions): Tr
       parentReference[b.n] = chosen;
       b.commit();
     }
-  }
-  if (unresolvedTrace) {
-    const fallback = b.traceIds.values.length > 0 ? 0 : b.traceIds.intern('0'.repeat(32));
-    for (let i = 0; i < b.n; i++) if (b.traceIndex[i]! < 0) b.traceIndex[i] = fallback;
   }
 
   const raws = b.raw;

@@ -85,6 +85,8 @@ export class SpanTableBuilder {
   table: Int32Array;
   private tableMask: number;
   private synthetic = 0;
+  /** Some span had no usable trace id (`traceIndex` -1); `finishModel` gives those the document's. */
+  private unresolvedTraceIds = false;
 
   readonly traceIds = new StringTable();
   readonly services = new StringTable();
@@ -92,6 +94,14 @@ export class SpanTableBuilder {
   /** Path prefixes of the parser's contexts, such as `resourceSpans[0].scopeSpans[2].spans`. */
   readonly contextPaths: string[] = [];
   readonly warnings: WarningCollector;
+
+  /** Gives spans without a usable trace id the document's first one (or all zeros when there is none). */
+  resolveMissingTraceIds(): void {
+    if (!this.unresolvedTraceIds) return;
+    const fallback = this.traceIds.values.length > 0 ? 0 : this.traceIds.intern('0'.repeat(32));
+    for (let i = 0; i < this.n; i++) if (this.traceIndex[i]! < 0) this.traceIndex[i] = fallback;
+    this.unresolvedTraceIds = false;
+  }
 
   readonly staged: StagedSpan = {
     traceIndex: 0,
@@ -266,6 +276,7 @@ export class SpanTableBuilder {
     this.idHigh[i] = high;
     this.idLow[i] = low;
     this.traceIndex[i] = s.traceIndex;
+    if (s.traceIndex < 0) this.unresolvedTraceIds = true;
     this.parentHigh[i] = s.parentState === 1 ? s.parentHigh : 0;
     this.parentLow[i] = s.parentState === 1 ? s.parentLow : 0;
     this.parentRef[i] = s.parentState === 1 ? PARENT_BY_ID : NO_PARENT;
@@ -348,6 +359,7 @@ export interface FinishOptions {
  * depths. Every traversal is iterative.
  */
 export function finishModel(b: SpanTableBuilder, options: FinishOptions): TraceModel {
+  b.resolveMissingTraceIds();
   const n = b.n;
   const w = b.warnings;
   const idHigh = b.idHigh.subarray(0, n);

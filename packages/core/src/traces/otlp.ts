@@ -122,7 +122,6 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
 
   const b = new SpanTableBuilder(expected, warnings);
   const contexts: OtlpContext[] = [];
-  let unresolvedTrace = false;
   // consecutive spans nearly always share the trace id: normalise it once
   let lastRawTraceId: unknown;
   let lastTraceId: string | undefined = '';
@@ -179,7 +178,6 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
           if (traceId === undefined || traceId === '') {
             warnings.add('INVALID_TRACE_ID', stagedId(st), `trace id ${traceId === '' ? 'missing or zero' : `invalid (${found(span.traceId)})`}; the document's trace id is used`, fieldPath(ssPath, k, 'traceId'));
             st.traceIndex = -1;
-            unresolvedTrace = true;
           } else st.traceIndex = lastTraceIndex;
 
           const parentState = readSpanId(span.parentSpanId, true);
@@ -233,11 +231,6 @@ export function parseOtlpTrace(body: unknown, options?: ParseTraceOptions): Trac
         }
       }
     }
-  }
-
-  if (unresolvedTrace) {
-    const fallback = b.traceIds.values.length > 0 ? 0 : b.traceIds.intern('0'.repeat(32));
-    for (let i = 0; i < b.n; i++) if (b.traceIndex[i]! < 0) b.traceIndex[i] = fallback;
   }
 
   const raws = b.raw;

@@ -42,7 +42,6 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
   let expected = 0;
   for (const l of lists) expected += l.spans.length;
   const b = new SpanTableBuilder(expected, warnings);
-  let unresolvedTrace = false;
 
   for (const { spans, path } of lists) {
     const context = b.addContext(path);
@@ -57,7 +56,6 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
       if (traceId === undefined || traceId === '') {
         warnings.add('INVALID_TRACE_ID', stagedId(st), `traceId ${found(span.traceId)} unusable; the document's trace id is used`, `${spanPath}.traceId`);
         st.traceIndex = -1;
-        unresolvedTrace = true;
       } else st.traceIndex = b.traceIds.intern(traceId);
 
       const parentState = readSpanId(span.parentId, false);
@@ -121,10 +119,6 @@ export function parseZipkinTrace(body: unknown, options?: ParseTraceOptions): Tr
       }
       b.commit();
     }
-  }
-  if (unresolvedTrace) {
-    const fallback = b.traceIds.values.length > 0 ? 0 : b.traceIds.intern('0'.repeat(32));
-    for (let i = 0; i < b.n; i++) if (b.traceIndex[i]! < 0) b.traceIndex[i] = fallback;
   }
 
   const raws = b.raw;
