@@ -348,6 +348,18 @@ describe('DDSketch addAll fast path (chunked, validated per chunk)', () => {
     );
   });
 
+  it('stores the key of magnitudes just below 1 as 0, never -0, by add() as by addAll() (found by the property above)', () => {
+    for (const value of [0.9999, -0.9999, 0.995, -0.995]) {
+      const single = new DDSketch({ maxBuckets: 40 });
+      single.add(value);
+      const bulk = new DDSketch({ maxBuckets: 40 });
+      bulk.addAll(Float64Array.of(value));
+      expect(single.toJSON()).toEqual(bulk.toJSON());
+      const keys = [...single.toJSON().positive.keys, ...single.toJSON().negative.keys];
+      expect(keys.every((key) => !Object.is(key, -0))).toBe(true);
+    }
+  });
+
   it('matches add() when keys outgrow maxBuckets within one call (collapsing mid-chunk)', () => {
     const random = seeded(99);
     const values = Float64Array.from({ length: 20_000 }, (_, i) => Math.exp((random() - 0.5) * 40 + i / 400));

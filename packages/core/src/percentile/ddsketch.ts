@@ -570,7 +570,8 @@ export class DDSketch {
   }
 
   private keyOf(magnitude: number): number {
-    return Math.ceil(approximateLog2(magnitude) * this.multiplier);
+    // `+ 0` turns the -0 that Math.ceil gives just below 1 into 0, the key the bulk path (Int32Array) stores.
+    return Math.ceil(approximateLog2(magnitude) * this.multiplier) + 0;
   }
 
   /**
