@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError } from '../errors';
 import { createSeries } from './create';
-import { extrapolatedCounterChange, increase, instantRate, rate } from './rate';
+import { counterChangesAt, extrapolatedCounterChange, increase, instantRate, rate, rateInWindow } from './rate';
 import type { Series } from './types';
 
 const MINUTE = 60_000;
@@ -262,5 +262,47 @@ describe('extrapolatedCounterChange', () => {
   it('extends by half an interval where the samples stop short of an edge by 1.1 intervals or more', () => {
     // Samples at 20 s and 30 s (one 10 s interval) in (0, 60 s]: both gaps exceed 11 s, so each end gets 5 s.
     expect(extrapolatedCounterChange(10, 100, 20_000, 30_000, 1, 0, 60_000, 0)).toBe(20);
+  });
+});
+
+describe('rateInWindow (the one-window kernel the alert evaluator uses)', () => {
+  const upper = (ts: Float64Array, t: number): number => {
+    let i = 0;
+    while (i < ts.length && (ts[i] as number) <= t) i++;
+    return i;
+  };
+  const oneWindow = (series: Series, windowMs: number, t: number): number =>
+    rateInWindow(series.timestamps, series.values, upper(series.timestamps, t - windowMs), upper(series.timestamps, t), t, windowMs);
+
+  it('is bit-identical to rate() at the same time, NaN samples and resets included', () => {
+    fc.assert(
+      fc.property(counterArbitrary, windowArbitrary, fc.integer({ min: -50_000, max: 1_500_000 }), (series, windowMs, offset) => {
+        const t = 1_700_000_000_000 + offset;
+        expect(Object.is(oneWindow(series, windowMs, t), rate(series, { windowMs, at: [t] }).values[0])).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('switches to the same prefix sums as rate() past 64 resets in a window, and agrees around the switch', () => {
+    // Sawtooths with 60 to 70 resets (NaN holes included), values chosen so that summation order changes the bits.
+    for (let resets = 60; resets <= 70; resets++) {
+      const values: number[] = [];
+      for (let i = 0; i < 2 * resets + 1; i++) values.push(i % 2 === 0 ? 0.1 * (i + 3) + 1e6 / 3 : 0.7 + i * 1e-3);
+      values.splice(5, 0, NaN);
+      const series = createSeries({ timestamps: values.map((_, i) => i * 1000), values });
+      const t = (values.length - 1) * 1000;
+      for (const windowMs of [t + 1000, t - 20_000, 30_000]) {
+        expect(Object.is(oneWindow(series, windowMs, t), rate(series, { windowMs, at: [t] }).values[0])).toBe(true);
+      }
+    }
+  });
+
+  it('counterChangesAt writes the same values rate() returns, into the given column', () => {
+    const series = load(15_000, [0, 10, 20], [5, 3, 20]);
+    const times = Float64Array.from({ length: 12 }, (_, k) => k * 50_000);
+    const out = new Float64Array(12);
+    expect(counterChangesAt(series.timestamps, series.values, times, 120_000, true, true, out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(rate(series, { windowMs: 120_000, at: times }).values));
   });
 });

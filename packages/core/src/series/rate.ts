@@ -136,8 +136,25 @@ function dropMissing(timestamps: Float64Array, values: Float64Array): { timestam
 
 function windowedCounter(series: Series, options: RateOptions, isRate: boolean): Series {
   const { timestamps, values, at } = prepare(series, options);
-  const windowMs = options.windowMs;
-  const extrapolate = options.extrapolate ?? true;
+  const out = counterChangesAt(timestamps, values, at, options.windowMs, isRate, options.extrapolate ?? true, new Float64Array(at.length));
+  return deriveSeries(series, Float64Array.from(at), out);
+}
+
+/**
+ * `rate` / `increase` of checked columns (finite ascending timestamps; NaN values are missing samples) at each time of
+ * `at` (ascending), written into `out`. No validation and no allocation beyond the reset index: the engines that
+ * validate their input once (the alert backtest) call this directly, `rate` and `increase` wrap it. @internal
+ */
+export function counterChangesAt(
+  allTimestamps: Float64Array,
+  allValues: Float64Array,
+  at: ArrayLike<number>,
+  windowMs: number,
+  isRate: boolean,
+  extrapolate: boolean,
+  out: Float64Array,
+): Float64Array {
+  const { timestamps, values } = dropMissing(allTimestamps, allValues);
   const windowSeconds = windowMs / 1000;
   const n = timestamps.length;
 
@@ -155,7 +172,6 @@ function windowedCounter(series: Series, options: RateOptions, isRate: boolean):
     }
   }
 
-  const out = new Float64Array(at.length);
   let lo = 0; // first sample index with t > evaluation time - window
   let hi = -1; // last sample index with t <= evaluation time
   let resetLo = 0; // first reset with index > lo
@@ -187,7 +203,56 @@ function windowedCounter(series: Series, options: RateOptions, isRate: boolean):
 
     out[j] = extrapolatedCounterChange(result, firstValue, timestamps[lo] as number, timestamps[hi] as number, hi - lo, rangeStart, rangeEnd, isRate ? windowSeconds : 0);
   }
-  return deriveSeries(series, Float64Array.from(at), out);
+  return out;
+}
+
+/**
+ * Prometheus' extrapolated `rate` of checked columns over the one window `(rangeEnd - windowMs, rangeEnd]`, whose
+ * samples are `values[lo..hi)` (NaN skipped), bit-identical to `counterChangesAt` at that time. One pass over the
+ * window: resets are added in sample order as they are met; past `RESETS_SUMMED_IN_ORDER` of them it switches to the
+ * same difference of prefix sums `counterChangesAt` uses (a pass from the series start, for this rare case only).
+ * @internal
+ */
+export function rateInWindow(timestamps: Float64Array, values: Float64Array, lo: number, hi: number, rangeEnd: number, windowMs: number): number {
+  let first = lo;
+  while (first < hi && (values[first] as number) !== (values[first] as number)) first++;
+  let last = hi - 1;
+  while (last > first && (values[last] as number) !== (values[last] as number)) last--;
+  if (last <= first) return NaN;
+  const firstValue = values[first] as number;
+  let result = (values[last] as number) - firstValue;
+  let previous = firstValue;
+  let samples = 1;
+  let resets = 0;
+  for (let i = first + 1; i <= last; i++) {
+    const v = values[i] as number;
+    if (v !== v) continue;
+    samples++;
+    if (v < previous) {
+      if (++resets > RESETS_SUMMED_IN_ORDER) break;
+      result += previous;
+    }
+    previous = v;
+  }
+  if (resets > RESETS_SUMMED_IN_ORDER) {
+    samples = 0;
+    for (let i = first; i <= last; i++) if ((values[i] as number) === (values[i] as number)) samples++;
+    result = (values[last] as number) - firstValue + (resetPrefixUpTo(values, last) - resetPrefixUpTo(values, first));
+  }
+  return extrapolatedCounterChange(result, firstValue, timestamps[first] as number, timestamps[last] as number, samples - 1, rangeEnd - windowMs, rangeEnd, windowMs / 1000);
+}
+
+/** The lost amounts of the resets at or before index `end` (non-NaN samples only), summed in order from the start. */
+function resetPrefixUpTo(values: Float64Array, end: number): number {
+  let sum = 0;
+  let previous = NaN;
+  for (let i = 0; i <= end; i++) {
+    const v = values[i] as number;
+    if (v !== v) continue;
+    if (v < previous) sum += previous;
+    previous = v;
+  }
+  return sum;
 }
 
 /**
