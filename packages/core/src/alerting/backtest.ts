@@ -3,7 +3,7 @@ import { assertTimeRange } from '../series/create';
 import type { Series } from '../series/types';
 import { alertFingerprint } from './labels';
 import { alertSeriesLabels, assertDistinctSeries, instanceLabels } from './evaluator';
-import { conditionValuesAtTicks } from './reduce';
+import { conditionValuesAtTicks, scratchColumn, SLOT_TICKS, SLOT_VALUES } from './reduce';
 import { inactiveCore, levelActive, step } from './state';
 import type { ActiveReason, AlertRule, ThresholdOperator, AlertTransition, BacktestInput, BacktestInterval, BacktestResult } from './types';
 import { compileRule } from './validate';
@@ -38,8 +38,11 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   assertInteger(maxTicks, 'history.maxTicks', 1);
   const tickCount = Math.floor((history.range.end - history.range.start) / intervalMs) + 1;
   if (tickCount > maxTicks) throw new ValidationError('history.range', `a range of at most ${maxTicks} ticks of ${intervalMs} ms`, history.range);
-  const ticks = new Float64Array(tickCount);
-  for (let k = 0; k < tickCount; k++) ticks[k] = history.range.start + k * intervalMs;
+  // The tick times and the condition values live in columns reused across backtests (see `scratchColumn`): nothing
+  // here outlives the call.
+  const ticks = scratchColumn(SLOT_TICKS, tickCount);
+  const start = history.range.start;
+  for (let k = 0; k < tickCount; k++) ticks[k] = start + k * intervalMs;
 
   const firing: BacktestInterval[] = [];
   const pending: BacktestInterval[] = [];
@@ -145,7 +148,7 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   } else {
     const list = history.series.length > 0 ? history.series : [EMPTY_SERIES];
     for (const s of list) {
-      const values = s === EMPTY_SERIES ? new Float64Array(tickCount).fill(NaN) : conditionValuesAtTicks(s, compiled, ticks);
+      const values = s === EMPTY_SERIES ? new Float64Array(tickCount).fill(NaN) : conditionValuesAtTicks(s, compiled, ticks, scratchColumn(SLOT_VALUES, tickCount));
       const seriesLabels = alertSeriesLabels(s.labels);
       for (const level of compiled.levels) run(seriesLabels, level, values, false);
     }

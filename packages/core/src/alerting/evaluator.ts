@@ -4,7 +4,7 @@ import type { Series } from '../series/types';
 import { alertFingerprint, compileMatchers, labelsKey, labelValue, LABEL_NAME_PATTERN } from './labels';
 import { compileMaintenanceWindow } from './maintenance';
 import type { CompiledMaintenanceWindow } from './maintenance';
-import { conditionValueAt } from './reduce';
+import { checkedTailStart, conditionValueAt, percentileCannotHold } from './reduce';
 import { inactiveCore, levelActive, step } from './state';
 import type { InstanceCore } from './state';
 import { plainText, renderTemplate } from './template';
@@ -58,6 +58,9 @@ export interface Instance extends InstanceCore {
 
 interface RuleRuntime {
   readonly compiled: CompiledRule;
+  /** `compiled.rule.enabled !== false`, kept here so the tick loop reads one object per rule. */
+  readonly enabled: boolean;
+  readonly id: string;
   readonly instances: Map<string, Instance>;
 }
 
@@ -86,41 +89,43 @@ interface CompiledInhibitRule {
  * dropped (Prometheus fails such a rule evaluation too). @internal
  */
 export function assertDistinctSeries(series: readonly Series[], path: string): void {
+  for (let i = 0; i < series.length; i++) validateSeries(series[i] as Series, `${path}[${i}]`);
+  if (series.length > 1) assertDistinctLabels(series, path);
+}
+
+/** Throws unless the (validated) series have distinct label sets once `__name__` is dropped. @internal */
+function assertDistinctLabels(series: readonly Series[], path: string): void {
   const keys = new Set<string>();
-  if (series.length === 1) {
-    validateSeries(series[0] as Series, `${path}[0]`);
-    return;
-  }
   for (let i = 0; i < series.length; i++) {
-    const s = validateSeries(series[i] as Series, `${path}[${i}]`);
-    const key = labelsKey(alertSeriesLabels(s.labels));
+    const key = labelsKey(alertSeriesLabels((series[i] as Series).labels));
     if (keys.has(key)) throw new ValidationError(`${path}[${i}].labels`, 'a label set (without __name__) distinct from the other series of the result', key);
     keys.add(key);
   }
 }
 
 /**
- * An allocation-free check that accepts only series `validateSeries` accepts (Float64Array columns of equal length,
- * finite strictly ascending timestamps, string labels, optional string name). It is at least as strict: `for...in`
- * also visits inherited enumerable labels. A `false` sends the caller to `validateSeries` for the precise error.
- * @internal
+ * An allocation-free check of a series' shape: Float64Array columns of equal length, string labels, an optional
+ * string name. It is at least as strict as `validateSeries` on these (`for...in` also visits inherited enumerable
+ * labels); the timestamps are checked separately, where a rule reads them (`checkedTailStart`). A `false` sends the
+ * caller to `validateSeries` for the precise error. @internal
  */
-export function isWellFormedSeries(series: unknown): boolean {
+export function hasSeriesShape(series: unknown): series is Series {
   if (series === null || typeof series !== 'object') return false;
   const { timestamps, values, labels, name } = series as Series;
   if (!(timestamps instanceof Float64Array) || !(values instanceof Float64Array) || timestamps.length !== values.length) return false;
   if (name !== undefined && typeof name !== 'string') return false;
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return false;
   for (const key in labels) if (typeof labels[key] !== 'string') return false;
-  let previous = -Infinity;
-  for (let i = 0; i < timestamps.length; i++) {
-    const t = timestamps[i] as number;
-    // Fails for NaN, for anything not above the previous one and (first element) for -Infinity.
-    if (!(t > previous) || t === Infinity) return false;
-    previous = t;
-  }
   return true;
 }
+
+/** `hasSeriesShape` plus every timestamp finite and ascending: accepts only what `validateSeries` accepts. @internal */
+export function isWellFormedSeries(series: unknown): boolean {
+  return hasSeriesShape(series) && checkedTailStart(series.timestamps, -Infinity) >= 0;
+}
+
+/** Where each series of a tick's input is checked from (see `checkedTailStart`); reused across rules. */
+let checkedFrom = new Int32Array(16);
 
 /** The labels of an instance: series labels, rendered rule labels, alertname and severity. @internal */
 export function instanceLabels(rule: CompiledRule, seriesLabels: Readonly<Record<string, string>>, level: CompiledLevel): Record<string, string> {
@@ -222,7 +227,7 @@ export class AlertEvaluator {
   constructor(config: AlertEvaluatorConfig) {
     if (config === null || typeof config !== 'object') throw new ValidationError('config', 'an evaluator config { rules, ... }', config);
     const compiled = compileRules(config.rules, 'rules');
-    this.runtimes = compiled.map((rule) => ({ compiled: rule, instances: new Map() }));
+    this.runtimes = compiled.map((rule) => ({ compiled: rule, enabled: rule.rule.enabled !== false, id: rule.id, instances: new Map() }));
     for (const runtime of this.runtimes) this.byId.set(runtime.compiled.id, runtime);
     const grouping = config.grouping ?? {};
     if (grouping === null || typeof grouping !== 'object') throw new ValidationError('grouping', 'a grouping object', grouping);
@@ -299,8 +304,8 @@ export class AlertEvaluator {
     const proto: unknown = Object.getPrototypeOf(data);
     const plainData = proto === Object.prototype || proto === null;
     for (const runtime of this.runtimes) {
-      if (runtime.compiled.rule.enabled === false) continue;
-      const id = runtime.compiled.id;
+      if (!runtime.enabled) continue;
+      const id = runtime.id;
       let input: RuleTickInput | undefined = data[id];
       if (input !== undefined && (!plainData || id in Object.prototype) && !Object.prototype.hasOwnProperty.call(data, id)) input = undefined;
       this.evaluateRule(runtime, now, input, transitions, errors, resolvedNow);
@@ -318,16 +323,23 @@ export class AlertEvaluator {
       else if ('error' in input) failed = input.error;
       else if (!Array.isArray(input.series)) failed = new ValidationError(`data.${rule.id}.series`, 'an array of series', input.series);
       else {
-        // Fast path: one well-formed series is checked without building error paths or allocating; anything else
-        // (or a series the quick check rejects) goes through the full validation, which throws the precise error.
-        if (input.series.length === 1 && isWellFormedSeries(input.series[0])) series = input.series;
-        else {
-          try {
-            assertDistinctSeries(input.series, `data.${rule.id}.series`);
-            series = input.series;
-          } catch (error) {
-            failed = error;
+        // Each series is checked where the rule reads it, without building error paths or allocating: its shape, and
+        // its timestamps from the newest back to the start of the rule's lookback (older samples are never read).
+        // A series that fails goes through the full validation, which throws the precise error.
+        const list = input.series;
+        const earliest = now - rule.lookbackMs;
+        if (checkedFrom.length < list.length) checkedFrom = new Int32Array(list.length);
+        try {
+          for (let i = 0; i < list.length; i++) {
+            const s: unknown = list[i];
+            const from = hasSeriesShape(s) ? checkedTailStart(s.timestamps, earliest) : -1;
+            if (from < 0) validateSeries(s as Series, `data.${rule.id}.series[${i}]`);
+            checkedFrom[i] = from < 0 ? 0 : from;
           }
+          if (list.length > 1) assertDistinctLabels(list, `data.${rule.id}.series`);
+          series = list;
+        } catch (error) {
+          failed = error;
         }
       }
     }
@@ -343,8 +355,8 @@ export class AlertEvaluator {
     const noDataActive = behaviorActive(rule.noData);
     if (rule.conditionType === 'absent') {
       let anyData = false;
-      for (const s of series) {
-        const value = conditionValueAt(s, rule, now);
+      for (let i = 0; i < series.length; i++) {
+        const value = conditionValueAt(series[i] as Series, rule, now, checkedFrom[i] as number);
         if (value === value) {
           anyData = true;
           break;
@@ -358,9 +370,12 @@ export class AlertEvaluator {
 
     if (series.length === 0 && noDataActive === true) this.ensureRuleLevel(runtime, now, tick, true, 'no-data', transitions, resolvedNow);
     const levels = rule.levels;
+    // A percentile threshold rule without alerts needs the value only where a level holds; counting decides the rest.
+    const decideFirst = rule.reducer === 'percentile' && rule.conditionType === 'threshold' && runtime.instances.size === 0;
     for (let i = 0; i < series.length; i++) {
       const s = series[i] as Series;
-      const value = conditionValueAt(s, rule, now);
+      if (decideFirst && percentileCannotHold(s, rule, now, checkedFrom[i] as number)) continue;
+      const value = conditionValueAt(s, rule, now, checkedFrom[i] as number);
       const labels = alertSeriesLabels(s.labels);
       let seriesKey: string | undefined;
       for (let j = 0; j < levels.length; j++) {

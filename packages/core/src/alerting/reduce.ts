@@ -1,4 +1,4 @@
-import { rate } from '../series/rate';
+import { counterChangesAt, rateInWindow } from '../series/rate';
 import type { Series } from '../series/types';
 import type { CompiledRule } from './validate';
 
@@ -7,6 +7,34 @@ import type { CompiledRule } from './validate';
  * is NaN (never an output of the engine: the evaluator turns it into the rule's no-data behaviour).
  * The same kernel serves the tick-by-tick evaluator and the backtest, so both see bit-identical values.
  */
+
+/** Slots of `scratchColumn`: the backtest's ticks and condition values, and the change condition's two columns. @internal */
+export const SLOT_TICKS = 0;
+/** @internal */
+export const SLOT_VALUES = 1;
+const SLOT_EARLIER_TICKS = 2;
+const SLOT_EARLIER_VALUES = 3;
+/** The sorted window of a percentile, or the deque of a min/max. */
+const SLOT_WINDOW = 4;
+
+/**
+ * Columns reused across backtests, by slot (a backtest of 30 days of minutes needs three of 43,200 doubles; freshly
+ * allocated, their first touch costs more page faults than the whole computation). Only columns of up to
+ * `REUSED_COLUMN_MAX` entries are kept; longer ones are allocated per call. Valid until the next call for the slot.
+ */
+const reusedColumns: Float64Array[] = [];
+const REUSED_COLUMN_MAX = 1 << 17;
+
+/** A column of `n` entries (contents unspecified) for `slot`. @internal */
+export function scratchColumn(slot: number, n: number): Float64Array {
+  if (n > REUSED_COLUMN_MAX) return new Float64Array(n);
+  let column = reusedColumns[slot];
+  if (column === undefined || column.length < n) {
+    column = new Float64Array(Math.min(REUSED_COLUMN_MAX, Math.max(n, 2 * (column?.length ?? 0))));
+    reusedColumns[slot] = column;
+  }
+  return column.length === n ? column : column.subarray(0, n);
+}
 
 /** Index of the first timestamp > t (upper bound), by binary search in [lo, hi). */
 export function upperBound(timestamps: Float64Array, t: number, lo = 0, hi = timestamps.length): number {
@@ -75,12 +103,8 @@ export function reduceSlice(values: Float64Array, lo: number, hi: number, reduce
  * O(n + m) for the linear reducers (two moving pointers); percentile selects per window; rate is PromQL's.
  * @internal
  */
-export function reduceAtTicks(series: Series, rule: CompiledRule, ticks: Float64Array): Float64Array {
-  const out = new Float64Array(ticks.length);
-  if (rule.reducer === 'rate') {
-    if (series.timestamps.length === 0) return out.fill(NaN);
-    return rate(series, { windowMs: rule.windowMs, at: ticks }).values;
-  }
+export function reduceAtTicks(series: Series, rule: CompiledRule, ticks: Float64Array, out: Float64Array = new Float64Array(ticks.length)): Float64Array {
+  if (rule.reducer === 'rate') return counterChangesAt(series.timestamps, series.values, ticks, rule.windowMs, true, true, out);
   switch (rule.reducer) {
     case 'last':
       return lastAtTicks(series, rule.windowMs, ticks, out);
@@ -131,7 +155,8 @@ function lastAtTicks(series: Series, windowMs: number, ticks: Float64Array, out:
 function extremeAtTicks(series: Series, windowMs: number, ticks: Float64Array, out: Float64Array, max: boolean): Float64Array {
   const { timestamps, values } = series;
   const n = timestamps.length;
-  const deque = new Int32Array(Math.max(1, n));
+  // Sample indices (exact in doubles), in a reused column.
+  const deque = scratchColumn(SLOT_WINDOW, Math.max(1, n));
   let head = 0;
   let tail = 0;
   let hi = 0;
@@ -165,7 +190,7 @@ function extremeAtTicks(series: Series, windowMs: number, ticks: Float64Array, o
 function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array, out: Float64Array, q: number): Float64Array {
   const { timestamps, values } = series;
   const n = timestamps.length;
-  const sorted = new Float64Array(Math.max(1, n));
+  const sorted = scratchColumn(SLOT_WINDOW, Math.max(1, n));
   let size = 0;
   let lo = 0;
   let hi = 0;
@@ -221,7 +246,8 @@ function percentileAtTicks(series: Series, windowMs: number, ticks: Float64Array
     const h = (size - 1) * q;
     const lower = Math.floor(h);
     const upper = Math.min(lower + 1, size - 1);
-    out[k] = interpolate(sorted[lower] as number, sorted[upper] as number, h - lower);
+    const value = interpolate(sorted[lower] as number, sorted[upper] as number, h - lower);
+    out[k] = value === 0 ? 0 : value;
   }
   return out;
 }
@@ -248,28 +274,173 @@ function interpolate(low: number, high: number, fraction: number): number {
   return value < low ? low : value > high ? high : value;
 }
 
-/** The reducer's value of one series at one tick. @internal */
-export function reduceAt(series: Series, rule: CompiledRule, t: number): number {
-  if (rule.reducer === 'rate') {
-    if (series.timestamps.length === 0) return NaN;
-    return rate(series, { windowMs: rule.windowMs, at: [t] }).values[0] as number;
+/**
+ * Checks the part of a timestamp column that a rule can read at a tick: from the newest sample back to the first one
+ * at or before `earliest` (the start of the rule's lookback; windows are left-open, so that sample is never read).
+ * Returns the index where the checked part starts (0 when every sample is newer), or -1 when a timestamp there is not
+ * finite or not above the one before it. Older samples are neither read nor checked. @internal
+ */
+export function checkedTailStart(timestamps: Float64Array, earliest: number): number {
+  const n = timestamps.length;
+  if (n === 0) return 0;
+  // Fast path: the start by binary search, then one forward check from there, four neighbours per step (a third
+  // faster than one by one). Whatever the input, the search stops between neighbours a <= earliest < b; if the part
+  // from `a` on is sorted and finite, the backward scan below would have stopped at `a` too. If not, the backward scan
+  // decides (the search may have stopped in an unsorted older part the scan never reaches).
+  const start = Math.max(0, upperBound(timestamps, earliest) - 1);
+  let previous = timestamps[start] as number;
+  if (!(previous > -Infinity)) return checkedTailStartByScan(timestamps, earliest);
+  let i = start;
+  for (; i + 4 < n; i += 4) {
+    const a = timestamps[i + 1] as number;
+    const b = timestamps[i + 2] as number;
+    const c = timestamps[i + 3] as number;
+    const d = timestamps[i + 4] as number;
+    // Fails for NaN too.
+    if (!(a > previous && b > a && c > b && d > c)) return checkedTailStartByScan(timestamps, earliest);
+    previous = d;
   }
-  const hi = upperBound(series.timestamps, t);
-  const lo = upperBound(series.timestamps, t - rule.windowMs, 0, hi);
-  return rule.reducer === 'percentile' ? percentileOf(series.values, lo, hi, rule.quantile) : reduceSlice(series.values, lo, hi, rule.reducer);
+  for (i++; i < n; i++) {
+    const t = timestamps[i] as number;
+    if (!(t > previous)) return checkedTailStartByScan(timestamps, earliest);
+    previous = t;
+  }
+  return previous < Infinity ? start : -1;
+}
+
+/** `checkedTailStart` by its definition: back from the newest sample to the first one at or before `earliest`. */
+function checkedTailStartByScan(timestamps: Float64Array, earliest: number): number {
+  let next = Infinity;
+  let i = timestamps.length - 1;
+  for (; i >= 0; i--) {
+    const t = timestamps[i] as number;
+    // Fails for NaN, +Infinity and anything not below the sample after it.
+    if (!(t < next)) return -1;
+    next = t;
+    if (t <= earliest) break;
+  }
+  return next === -Infinity ? -1 : i < 0 ? 0 : i;
+}
+
+/**
+ * The reducer's value of one series at one tick. `from` is where the timestamps are known to be ascending (see
+ * `checkedTailStart`); the window is found by binary search above it. @internal
+ */
+export function reduceAt(series: Series, rule: CompiledRule, t: number, from = 0): number {
+  const { timestamps, values } = series;
+  const hi = upperBound(timestamps, t, from);
+  const lo = upperBound(timestamps, t - rule.windowMs, from, hi);
+  switch (rule.reducer) {
+    case 'rate':
+      return rateInWindow(timestamps, values, lo, hi, t, rule.windowMs);
+    case 'percentile':
+      return percentileOf(values, lo, hi, rule.quantile);
+    default:
+      return reduceSlice(values, lo, hi, rule.reducer);
+  }
+}
+
+/**
+ * True when no level of a percentile threshold rule can hold at tick `t` on this series, decided without computing the
+ * percentile: one counting pass per level instead of a selection (the value is only needed where a level holds, or
+ * where an alert already exists, which the caller checks). False means "not proven", never "holds".
+ *
+ * With n non-NaN samples, h = (n - 1) q and `lower` = floor(h), the R-7 value lies between the order statistics
+ * x(lower) and x(reach), where reach = lower + 1 unless h is whole or at the end. So `>` cannot hold when
+ * x(reach) <= threshold, that is when at most n - 1 - reach samples are above it; `<` cannot hold when
+ * x(lower) >= threshold, when at most `lower` samples are below it; `>=` and `<=` likewise. `==` and `!=`, and a
+ * window without samples (no-data handling), are never decided here. @internal
+ */
+export function percentileCannotHold(series: Series, rule: CompiledRule, t: number, from: number): boolean {
+  const { timestamps, values } = series;
+  const hi = upperBound(timestamps, t, from);
+  const lo = upperBound(timestamps, t - rule.windowMs, from, hi);
+  const q = rule.quantile;
+  for (const level of rule.levels) {
+    const operator = level.operator;
+    const threshold = level.value;
+    let n = 0;
+    let count = 0;
+    switch (operator) {
+      case '>':
+        for (let i = lo; i < hi; i++) {
+          const v = values[i] as number;
+          if (v === v) {
+            n++;
+            if (v > threshold) count++;
+          }
+        }
+        break;
+      case '>=':
+        for (let i = lo; i < hi; i++) {
+          const v = values[i] as number;
+          if (v === v) {
+            n++;
+            if (v >= threshold) count++;
+          }
+        }
+        break;
+      case '<':
+        for (let i = lo; i < hi; i++) {
+          const v = values[i] as number;
+          if (v === v) {
+            n++;
+            if (v < threshold) count++;
+          }
+        }
+        break;
+      case '<=':
+        for (let i = lo; i < hi; i++) {
+          const v = values[i] as number;
+          if (v === v) {
+            n++;
+            if (v <= threshold) count++;
+          }
+        }
+        break;
+      default:
+        return false;
+    }
+    if (n === 0) return false;
+    const h = (n - 1) * q;
+    const lower = Math.floor(h);
+    const reach = h === lower || lower + 1 >= n ? lower : lower + 1;
+    const cannot = operator === '>' || operator === '>=' ? count <= n - 1 - reach : count <= lower;
+    if (!cannot) return false;
+  }
+  return true;
 }
 
 /** Scratch for one window's non-NaN values (grown on demand; reused so a tick of many rules allocates nothing). */
 let scratch = new Float64Array(256);
 
 /**
- * The R-7 quantile of values[lo..hi) (NaN skipped), identical to `quantile(values.subarray(lo, hi), q)`: the two
- * order statistics around h = (n - 1) q are selected in a reused scratch buffer (iterative quickselect, then the
- * minimum of the part above), and interpolated exactly as `@vigil/core/percentile` does.
+ * Up to this many values are kept sorted by `percentileNearEnd`. Past it (a median of a long window, say)
+ * quickselect is cheaper than keeping the sorted part.
+ */
+const NEAR_END_MAX = 32;
+const nearEnd = new Float64Array(NEAR_END_MAX);
+
+/**
+ * The R-7 quantile of values[lo..hi) (NaN skipped), identical to `quantile(values.subarray(lo, hi), q)`, up to the
+ * sign of a zero (always +0 here). The two order statistics around h = (n - 1) q are found in one of two ways:
+ * - near an end of the window (p95 of an hour of 15-second samples needs only the 13 largest), by one pass that keeps
+ *   the few largest or smallest values sorted, reading the window in place;
+ * - otherwise, by iterative quickselect in a reused scratch buffer, then the minimum of the part above.
+ * Both interpolate exactly as `@vigil/core/percentile` does.
  */
 function percentileOf(values: Float64Array, lo: number, hi: number, q: number): number {
-  if (hi <= lo) return NaN;
-  if (scratch.length < hi - lo) scratch = new Float64Array(hi - lo);
+  const span = hi - lo;
+  if (span <= 0) return NaN;
+  // The near-end pass assumes no NaN (it gives up on the first one: n would be smaller, and h with it).
+  const lowerIfFull = Math.floor((span - 1) * q);
+  const largest = span - lowerIfFull;
+  const smallest = lowerIfFull + 2;
+  if (largest <= NEAR_END_MAX || smallest <= NEAR_END_MAX) {
+    const value = largest <= smallest ? percentileNearEnd(values, lo, hi, q, largest, true) : percentileNearEnd(values, lo, hi, q, smallest, false);
+    if (value === value) return value === 0 ? 0 : value;
+  }
+  if (scratch.length < span) scratch = new Float64Array(span);
   const a = scratch;
   let n = 0;
   for (let i = lo; i < hi; i++) {
@@ -280,11 +451,57 @@ function percentileOf(values: Float64Array, lo: number, hi: number, q: number): 
   const h = (n - 1) * q;
   const lower = Math.floor(h);
   const low = selectInPlace(a, n, lower);
-  if (lower + 1 >= n) return low;
+  if (lower + 1 >= n) return low === 0 ? 0 : low;
   // After selection everything right of `lower` is >= the lower order statistic: the next one is their minimum.
   let high = a[lower + 1] as number;
   for (let i = lower + 2; i < n; i++) if ((a[i] as number) < high) high = a[i] as number;
-  return interpolate(low, high, h - lower);
+  const value = interpolate(low, high, h - lower);
+  return value === 0 ? 0 : value;
+}
+
+/**
+ * The R-7 quantile of a window without NaN, keeping only its `keep` largest values (`top`) or `keep` smallest, sorted
+ * ascending in `nearEnd`, in one pass. The lower order statistic is then the smallest kept (largest of the smallest
+ * kept, one before the last) and the upper one its neighbour. NaN when the window holds a NaN: the caller falls back.
+ */
+function percentileNearEnd(values: Float64Array, lo: number, hi: number, q: number, keep: number, top: boolean): number {
+  const kept = nearEnd;
+  let size = 0;
+  for (let i = lo; i < hi; i++) {
+    const v = values[i] as number;
+    if (v !== v) return NaN;
+    if (size < keep) {
+      let j = size++;
+      while (j > 0 && (kept[j - 1] as number) > v) {
+        kept[j] = kept[j - 1] as number;
+        j--;
+      }
+      kept[j] = v;
+    } else if (top) {
+      if (!(v > (kept[0] as number))) continue;
+      // Drop the smallest kept value and slide v into place.
+      let j = 0;
+      while (j + 1 < keep && (kept[j + 1] as number) < v) {
+        kept[j] = kept[j + 1] as number;
+        j++;
+      }
+      kept[j] = v;
+    } else {
+      if (!(v < (kept[keep - 1] as number))) continue;
+      let j = keep - 1;
+      while (j > 0 && (kept[j - 1] as number) > v) {
+        kept[j] = kept[j - 1] as number;
+        j--;
+      }
+      kept[j] = v;
+    }
+  }
+  const h = (hi - lo - 1) * q;
+  const lower = Math.floor(h);
+  const at = top ? 0 : keep - 2;
+  const low = kept[at] as number;
+  if (lower + 1 >= hi - lo) return low;
+  return interpolate(low, kept[at + 1] as number, h - lower);
 }
 
 /** Rearranges a[0..n) so that a[k] is the k-th smallest, smaller-or-equal left, greater-or-equal right. */
@@ -335,20 +552,23 @@ export function changePercent(now: number, before: number, sign: number): number
   return Number.isFinite(pct) ? pct : NaN;
 }
 
-/** The condition value of one series at one tick (NaN = no data). @internal */
-export function conditionValueAt(series: Series, rule: CompiledRule, t: number): number {
-  const now = reduceAt(series, rule, t);
+/** The condition value of one series at one tick (NaN = no data); `from` as for `reduceAt`. @internal */
+export function conditionValueAt(series: Series, rule: CompiledRule, t: number, from = 0): number {
+  const now = reduceAt(series, rule, t, from);
   if (rule.conditionType !== 'change') return now;
-  return changePercent(now, reduceAt(series, rule, t - rule.changeWindowMs), rule.changeSign);
+  return changePercent(now, reduceAt(series, rule, t - rule.changeWindowMs, from), rule.changeSign);
 }
 
-/** The condition value of one series at each tick (NaN = no data). @internal */
-export function conditionValuesAtTicks(series: Series, rule: CompiledRule, ticks: Float64Array): Float64Array {
-  const now = reduceAtTicks(series, rule, ticks);
+/**
+ * The condition value of one series at each tick (NaN = no data), written into `out` (a fresh column by default).
+ * @internal
+ */
+export function conditionValuesAtTicks(series: Series, rule: CompiledRule, ticks: Float64Array, out: Float64Array = new Float64Array(ticks.length)): Float64Array {
+  const now = reduceAtTicks(series, rule, ticks, out);
   if (rule.conditionType !== 'change') return now;
-  const earlier = new Float64Array(ticks.length);
+  const earlier = scratchColumn(SLOT_EARLIER_TICKS, ticks.length);
   for (let k = 0; k < ticks.length; k++) earlier[k] = (ticks[k] as number) - rule.changeWindowMs;
-  const before = reduceAtTicks(series, rule, earlier);
+  const before = reduceAtTicks(series, rule, earlier, scratchColumn(SLOT_EARLIER_VALUES, ticks.length));
   for (let k = 0; k < ticks.length; k++) now[k] = changePercent(now[k] as number, before[k] as number, rule.changeSign);
   return now;
 }
