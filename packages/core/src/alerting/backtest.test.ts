@@ -5,7 +5,7 @@ import type { Series } from '../series/types';
 import { VigilError } from '../errors';
 import { backtest } from './backtest';
 import { createAlertEvaluator } from './evaluator';
-import { reduceAt, reduceAtTicks } from './reduce';
+import { conditionValueAt, reduceAt, reduceAtTicks } from './reduce';
 import { compileRule } from './validate';
 import type { AlertRule, AlertTransition, ThresholdOperator } from './types';
 
@@ -252,6 +252,60 @@ describe('backtest against a reference state machine', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('backtest includeValues', () => {
+  it('returns, per series, the condition value at every tick: the brute-force reducer, or its change in percent', () => {
+    fc.assert(
+      fc.property(fc.array(seriesArb(30, 'a'), { minLength: 1, maxLength: 2 }), fc.constantFrom('avg', 'max', 'percentile', 'last'), fc.boolean(), (list, type, change) => {
+        const series = list.map((s, i) => ({ ...s, labels: { instance: `i${i}`, __name__: 'up' } }));
+        const rule: AlertRule = {
+          id: 'r',
+          name: 'R',
+          query: { expr: 'x' },
+          reducer: type === 'percentile' ? { type, percentile: 90, windowMs: 3 * MIN } : { type: type as 'avg', windowMs: 3 * MIN },
+          condition: change ? { type: 'change', direction: 'up', windowMs: 5 * MIN, critical: { value: 50 } } : { type: 'threshold', operator: '>', critical: { value: 5 } },
+        };
+        const result = backtest(rule, { series, range: { start: 0, end: 29 * MIN }, intervalMs: MIN, includeValues: true });
+        expect(result.values).toHaveLength(series.length);
+        result.values?.forEach((v, i) => {
+          expect(v.labels).toEqual({ instance: `i${i}` });
+          expect(Array.from(v.timestamps)).toEqual(Array.from({ length: 30 }, (_, k) => k * MIN));
+          v.timestamps.forEach((t, k) => {
+            const now = bruteReduce(series[i] as Series, type, 3 * MIN, t, 0.9);
+            let expected = now;
+            if (change) {
+              const before = bruteReduce(series[i] as Series, type, 3 * MIN, t - 5 * MIN, 0.9);
+              expected = before === 0 || Number.isNaN(before) || Number.isNaN(now) ? NaN : ((now - before) / Math.abs(before)) * 100;
+            }
+            const got = v.values[k] as number;
+            if (Number.isNaN(expected)) expect(got).toBeNaN();
+            else expect(got).toBeCloseTo(expected, 9);
+            // The same number the evaluator compares at that tick.
+            expect(Object.is(got, conditionValueAt(series[i] as Series, compileRule(rule), t))).toBe(true);
+          });
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it('survives the next backtest (the columns are copies) and is absent without the option', () => {
+    const series = [createSeries({ labels: {}, timestamps: [0, MIN, 2 * MIN], values: [1, 9, 1] })];
+    const rule: AlertRule = { id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'last', windowMs: MIN }, condition: { type: 'threshold', operator: '>', critical: { value: 5 } } };
+    const first = backtest(rule, { series, range: { start: 0, end: 2 * MIN }, intervalMs: MIN, includeValues: true });
+    backtest(rule, { series: [createSeries({ labels: {}, timestamps: [0, MIN, 2 * MIN], values: [7, 7, 7] })], range: { start: 0, end: 2 * MIN }, intervalMs: MIN, includeValues: true });
+    expect(Array.from(first.values?.[0]?.values ?? [])).toEqual([1, 9, 1]);
+    expect(backtest(rule, { series, range: { start: 0, end: 2 * MIN }, intervalMs: MIN }).values).toBeUndefined();
+    expect(() => backtest(rule, { series, range: { start: 0, end: 2 * MIN }, includeValues: 'yes' as never })).toThrow(/history\.includeValues/);
+  });
+  it('an absent rule gives one series: 1 where no series had data, NaN elsewhere', () => {
+    const series = [createSeries({ labels: { a: '1' }, timestamps: [0, MIN], values: [1, 1] })];
+    const rule: AlertRule = { id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'last', windowMs: MIN }, condition: { type: 'absent' } };
+    const result = backtest(rule, { series, range: { start: 0, end: 3 * MIN }, intervalMs: MIN, includeValues: true });
+    expect(result.values).toHaveLength(1);
+    expect(result.values?.[0]?.labels).toEqual({});
+    expect(Array.from(result.values?.[0]?.values ?? [])).toEqual([NaN, NaN, 1, 1]);
   });
 });
 

@@ -25,6 +25,8 @@ const EMPTY_SERIES: Series = { labels: {}, timestamps: new Float64Array(0), valu
  * @example
  * const result = backtest(rule, { series: last30Days, range: { start: now - 30 * 86_400_000, end: now }, intervalMs: 60_000 });
  * result.firing; // [{ fingerprint, severity: 'critical', labels, start, end, peakValue }, ...]
+ * // What the rule compared with its thresholds at each tick (here the 5-minute average), to chart beside them:
+ * backtest(rule, { series, range, intervalMs: 60_000, includeValues: true }).values?.[0]?.values;
  */
 export function backtest(rule: AlertRule, history: BacktestInput): BacktestResult {
   const compiled = compileRule(rule, 'rule');
@@ -138,19 +140,32 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
     if (firingStart >= 0) close(firing, firingStart, null, firingPeak);
   };
 
+  const includeValues = history.includeValues ?? false;
+  if (typeof includeValues !== 'boolean') throw new ValidationError('history.includeValues', 'a boolean', includeValues);
+  const valueSeries: Series[] = [];
+  const keep = (labels: Readonly<Record<string, string>>, values: Float64Array): void => {
+    if (includeValues) valueSeries.push({ labels: { ...labels }, timestamps: ticks.slice(), values: values.slice() });
+  };
   if (compiled.conditionType === 'absent') {
     const anyData = new Float64Array(tickCount).fill(NaN);
     for (const s of history.series) {
-      const values = conditionValuesAtTicks(s, compiled, ticks);
+      const values = conditionValuesAtTicks(s, compiled, ticks, scratchColumn(SLOT_VALUES, tickCount));
       for (let k = 0; k < tickCount; k++) if ((values[k] as number) === (values[k] as number)) anyData[k] = 1;
     }
     run({}, compiled.levels[0] as CompiledLevel, anyData, true);
+    if (includeValues) {
+      // The condition value of an absent rule: 1 where it held (no series had data), NaN where some series had.
+      const held = new Float64Array(tickCount);
+      for (let k = 0; k < tickCount; k++) held[k] = (anyData[k] as number) === 1 ? NaN : 1;
+      keep({}, held);
+    }
   } else {
     const list = history.series.length > 0 ? history.series : [EMPTY_SERIES];
     for (const s of list) {
       const values = s === EMPTY_SERIES ? new Float64Array(tickCount).fill(NaN) : conditionValuesAtTicks(s, compiled, ticks, scratchColumn(SLOT_VALUES, tickCount));
       const seriesLabels = alertSeriesLabels(s.labels);
       for (const level of compiled.levels) run(seriesLabels, level, values, false);
+      if (s !== EMPTY_SERIES) keep(seriesLabels, values);
     }
   }
   // Same order as tick-by-tick evaluation: by time, then series order, then level order (a stable sort).
@@ -158,7 +173,7 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   const byStart = (a: BacktestInterval, b: BacktestInterval): number => a.start - b.start || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0);
   firing.sort(byStart);
   pending.sort(byStart);
-  return { ruleId: compiled.id, ticks: tickCount, firing, pending, transitions };
+  return includeValues ? { ruleId: compiled.id, ticks: tickCount, firing, pending, transitions, values: valueSeries } : { ruleId: compiled.id, ticks: tickCount, firing, pending, transitions };
 }
 
 /**

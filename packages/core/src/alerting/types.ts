@@ -459,6 +459,11 @@ export interface BacktestInput {
   readonly intervalMs?: number;
   /** Most ticks allowed (guards against freezes); default 1 000 000. */
   readonly maxTicks?: number;
+  /**
+   * Also return the condition value of each series at every tick (`BacktestResult.values`): what the rule compared
+   * with its thresholds, such as the 5-minute average or the change in percent. Default false.
+   */
+  readonly includeValues?: boolean;
 }
 
 /** One "would have fired" (or pending) interval of one instance: `[start, end)`; `end` null while still open at the last tick. */
@@ -485,6 +490,12 @@ export interface BacktestResult {
   readonly pending: BacktestInterval[];
   /** Every state change, in time order. */
   readonly transitions: AlertTransition[];
+  /**
+   * With `includeValues`: per input series (in input order, labels without `__name__`), the condition value at each
+   * tick, NaN where the rule saw no data. For `absent` rules, one series with empty labels: 1 where the rule's
+   * condition held (no data), NaN elsewhere.
+   */
+  readonly values?: Series[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
