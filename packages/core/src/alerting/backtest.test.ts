@@ -187,6 +187,40 @@ describe('backtest agrees with tick-by-tick evaluation', () => {
   }, 60_000);
 });
 
+describe('backtest lazy mode (skip to candidate ticks) equals the column mode', () => {
+  it('same intervals and transitions on long bursty series, where the lazy run sometimes switches to the column', () => {
+    fc.assert(
+      fc.property(ruleArb, fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 300, max: 3000 }), (rule, seed, hotPercent, length) => {
+        // A seeded level that sits under the thresholds, with bursts over them hotPercent% of the time, NaN holes and
+        // missing scrapes.
+        let state = seed;
+        const random = (): number => {
+          state = (state * 48271) % 2147483647;
+          return state / 2147483647;
+        };
+        const timestamps: number[] = [];
+        const values: number[] = [];
+        let hot = false;
+        for (let i = 0; i < length; i++) {
+          if (random() < 0.05) hot = random() * 100 < hotPercent;
+          const r = random();
+          if (r < 0.02) continue;
+          timestamps.push(i * MIN);
+          values.push(r < 0.04 ? NaN : Math.round((hot ? 6 : 0) + random() * 5));
+        }
+        const series = [createSeries({ labels: { instance: 'a' }, timestamps, values })];
+        const input = { series, range: { start: 0, end: (length - 1) * MIN }, intervalMs: MIN };
+        const lazy = backtest(rule, input);
+        const columnar = backtest(rule, { ...input, includeValues: true });
+        expect(lazy.transitions).toEqual(columnar.transitions);
+        expect(lazy.firing).toEqual(columnar.firing);
+        expect(lazy.pending).toEqual(columnar.pending);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});
+
 /**
  * An independent, straightforward reference of the documented state machine for one instance, from the condition
  * column: written from the documentation (docs/alerting.md), not from state.ts.

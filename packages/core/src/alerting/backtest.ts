@@ -3,11 +3,11 @@ import { assertTimeRange } from '../series/create';
 import type { Series } from '../series/types';
 import { alertFingerprint } from './labels';
 import { alertSeriesLabels, assertDistinctSeries, instanceLabels } from './evaluator';
-import { conditionValuesAtTicks, scratchColumn, SLOT_TICKS, SLOT_VALUES } from './reduce';
+import { conditionValuesAtTicks, reduceWindow, scratchColumn, SLOT_TICKS, SLOT_VALUES, upperBound } from './reduce';
 import { inactiveCore, levelActive, step } from './state';
 import type { ActiveReason, AlertRule, ThresholdOperator, AlertTransition, BacktestInput, BacktestInterval, BacktestResult } from './types';
 import { compileRule } from './validate';
-import type { CompiledLevel } from './validate';
+import type { CompiledLevel, CompiledRule } from './validate';
 
 const EMPTY_SERIES: Series = { labels: {}, timestamps: new Float64Array(0), values: new Float64Array(0) };
 
@@ -40,18 +40,34 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   assertInteger(maxTicks, 'history.maxTicks', 1);
   const tickCount = Math.floor((history.range.end - history.range.start) / intervalMs) + 1;
   if (tickCount > maxTicks) throw new ValidationError('history.range', `a range of at most ${maxTicks} ticks of ${intervalMs} ms`, history.range);
-  // The tick times and the condition values live in columns reused across backtests (see `scratchColumn`): nothing
-  // here outlives the call.
-  const ticks = scratchColumn(SLOT_TICKS, tickCount);
+  // Tick k runs at start + k * intervalMs. The tick times and condition values, where a column of them is needed, live
+  // in columns reused across backtests (see `scratchColumn`): nothing here outlives the call.
   const start = history.range.start;
-  for (let k = 0; k < tickCount; k++) ticks[k] = start + k * intervalMs;
+  let ticks: Float64Array | undefined;
+  const tickTimes = (): Float64Array => {
+    if (ticks === undefined) {
+      ticks = scratchColumn(SLOT_TICKS, tickCount);
+      for (let k = 0; k < tickCount; k++) ticks[k] = start + k * intervalMs;
+    }
+    return ticks;
+  };
 
+  // Values computed one by one before the lazy mode switches to a column (each costs a binary search and a window).
+  const lazyBudget = Math.max(256, tickCount >>> 4);
   const firing: BacktestInterval[] = [];
   const pending: BacktestInterval[] = [];
   const transitions: AlertTransition[] = [];
   const timing = compiled;
 
-  const run = (seriesLabels: Readonly<Record<string, string>>, level: CompiledLevel, values: Float64Array, absent: boolean): void => {
+  /**
+   * Runs one instance (series × level) over the ticks. With a column, values come from it. Without (`source`, the
+   * lazy mode), each value is computed when needed with the evaluator's own single-tick kernel, and while inactive
+   * the run jumps to the first tick whose window holds a sample that passes the threshold: for `last`, `avg`, `min`,
+   * `max` and percentiles the value lies between the window's smallest and largest sample, so a window without such
+   * a sample cannot pass. Inactive stretches then cost one comparison per sample. Past a budget of computed values
+   * (a rule active much of the time) it switches to the column.
+   */
+  const run = (seriesLabels: Readonly<Record<string, string>>, level: CompiledLevel, column: Float64Array | null, absent: boolean, source?: LazySeries): void => {
     const labels = instanceLabels(compiled, seriesLabels, level);
     const fingerprint = alertFingerprint(labels);
     const core = inactiveCore();
@@ -65,9 +81,22 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
     const close = (list: BacktestInterval[], start: number, end: number | null, peak: number): void => {
       list.push({ fingerprint, severity: level.severity, labels, start, end, peakValue: peak === -Infinity ? null : peak });
     };
+    let values = column;
+    const skip = values === null && source !== undefined && canSkip(compiled, level);
     for (let k = 0; k < tickCount; k++) {
-      const now = ticks[k] as number;
-      const v = values[k] as number;
+      let v: number;
+      if (values === null) {
+        const lazy = source as LazySeries;
+        if (skip && core.state === 'inactive') {
+          k = nextCandidateTick(lazy.series, k, start, intervalMs, tickCount, compiled.windowMs, level);
+          if (k >= tickCount) break;
+        }
+        if (++lazy.computed > lazyBudget) {
+          values = lazy.column();
+          v = values[k] as number;
+        } else v = lazyValue(lazy, compiled, start + k * intervalMs);
+      } else v = values[k] as number;
+      const now = start + k * intervalMs;
       let active: boolean | null;
       let reason: ActiveReason;
       if (absent) {
@@ -83,12 +112,12 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
       // Fast paths for the two commonest runs, identical to what step() does tick by tick: while inactive, skip
       // straight to the next active tick; while firing and still active, skip to the first tick that is not,
       // folding the run's peak in one tight loop over the column.
-      if (core.state === 'inactive' && active !== true) {
+      if (values !== null && core.state === 'inactive' && active !== true) {
         const next = firstActive(values, k + 1, tickCount, level.operator, level.value, noDataActive === true, absent);
         k = next - 1;
         continue;
       }
-      if (core.state === 'firing' && active === true) {
+      if (values !== null && core.state === 'firing' && active === true) {
         const end = firstNotActive(values, k + 1, tickCount, level.operator, level.recovery, noDataActive === true, absent);
         const last = values[end - 1] as number;
         core.keepFiringSince = null;
@@ -144,12 +173,12 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   if (typeof includeValues !== 'boolean') throw new ValidationError('history.includeValues', 'a boolean', includeValues);
   const valueSeries: Series[] = [];
   const keep = (labels: Readonly<Record<string, string>>, values: Float64Array): void => {
-    if (includeValues) valueSeries.push({ labels: { ...labels }, timestamps: ticks.slice(), values: values.slice() });
+    if (includeValues) valueSeries.push({ labels: { ...labels }, timestamps: tickTimes().slice(), values: values.slice() });
   };
   if (compiled.conditionType === 'absent') {
     const anyData = new Float64Array(tickCount).fill(NaN);
     for (const s of history.series) {
-      const values = conditionValuesAtTicks(s, compiled, ticks, scratchColumn(SLOT_VALUES, tickCount));
+      const values = conditionValuesAtTicks(s, compiled, tickTimes(), scratchColumn(SLOT_VALUES, tickCount));
       for (let k = 0; k < tickCount; k++) if ((values[k] as number) === (values[k] as number)) anyData[k] = 1;
     }
     run({}, compiled.levels[0] as CompiledLevel, anyData, true);
@@ -162,10 +191,21 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   } else {
     const list = history.series.length > 0 ? history.series : [EMPTY_SERIES];
     for (const s of list) {
-      const values = s === EMPTY_SERIES ? new Float64Array(tickCount).fill(NaN) : conditionValuesAtTicks(s, compiled, ticks, scratchColumn(SLOT_VALUES, tickCount));
       const seriesLabels = alertSeriesLabels(s.labels);
-      for (const level of compiled.levels) run(seriesLabels, level, values, false);
-      if (s !== EMPTY_SERIES) keep(seriesLabels, values);
+      if (s === EMPTY_SERIES) {
+        const none = new Float64Array(tickCount).fill(NaN);
+        for (const level of compiled.levels) run(seriesLabels, level, none, false);
+        continue;
+      }
+      // The column of condition values, computed at most once per series (shared by the levels).
+      let column: Float64Array | undefined;
+      const columnOf = (): Float64Array => (column ??= conditionValuesAtTicks(s, compiled, tickTimes(), scratchColumn(SLOT_VALUES, tickCount)));
+      const lazy = !includeValues && compiled.levels.some((level) => canSkip(compiled, level));
+      for (const level of compiled.levels) {
+        if (lazy && column === undefined && canSkip(compiled, level)) run(seriesLabels, level, null, false, { series: s, computed: 0, column: columnOf, lo: 0, hi: 0 });
+        else run(seriesLabels, level, columnOf(), false);
+      }
+      if (includeValues) keep(seriesLabels, columnOf());
     }
   }
   // Same order as tick-by-tick evaluation: by time, then series order, then level order (a stable sort).
@@ -262,4 +302,84 @@ function finiteMax(values: Float64Array, from: number, end: number): number {
     if (v > peak && v < Infinity) peak = v;
   }
   return peak;
+}
+
+/**
+ * A series in the lazy mode of `backtest`: values computed so far, its column on demand, and the window of the last
+ * computed tick (`[lo, hi)`), from which the next one is found by a few steps or, after a jump, a binary search.
+ */
+interface LazySeries {
+  readonly series: Series;
+  computed: number;
+  readonly column: () => Float64Array;
+  lo: number;
+  hi: number;
+}
+
+/** The condition value of a lazy series at `t` (ticks ascending), equal to the evaluator's `conditionValueAt`. */
+function lazyValue(lazy: LazySeries, rule: CompiledRule, t: number): number {
+  const { timestamps } = lazy.series;
+  const n = timestamps.length;
+  lazy.hi = advance(timestamps, lazy.hi, n, t);
+  lazy.lo = advance(timestamps, lazy.lo, lazy.hi, t - rule.windowMs);
+  return reduceWindow(lazy.series, rule, lazy.lo, lazy.hi, t);
+}
+
+/** The first index in [at, end) with timestamps > t, at or after `at`: a few steps, then a binary search. */
+function advance(timestamps: Float64Array, at: number, end: number, t: number): number {
+  for (let steps = 0; steps < 4; steps++) {
+    if (at >= end || (timestamps[at] as number) > t) return at;
+    at++;
+  }
+  return upperBound(timestamps, t, at, end);
+}
+
+/**
+ * Whether a level can be skipped to its next candidate tick: a threshold rule whose reducer's value lies within the
+ * window's samples (`last`, `avg`, `min`, `max`, percentiles), an ordered operator, and no "alerting" on no data (an
+ * empty window would then be active).
+ */
+function canSkip(rule: CompiledRule, level: CompiledLevel): boolean {
+  if (rule.conditionType !== 'threshold' || rule.noData === 'alerting') return false;
+  const r = rule.reducer;
+  if (r !== 'last' && r !== 'avg' && r !== 'min' && r !== 'max' && r !== 'percentile') return false;
+  const o = level.operator;
+  return o === '>' || o === '>=' || o === '<' || o === '<=';
+}
+
+/**
+ * The first tick at or after `from` whose window `(t - windowMs, t]` may hold a sample passing the level's threshold
+ * (`tickCount` if none): the first passing sample newer than the window start of tick `from`, then the first tick at
+ * or after its time. Every tick in between has no passing sample in its window, so no passing value.
+ */
+function nextCandidateTick(series: Series, from: number, start: number, intervalMs: number, tickCount: number, windowMs: number, level: CompiledLevel): number {
+  const { timestamps, values } = series;
+  const n = timestamps.length;
+  let j = upperBound(timestamps, start + from * intervalMs - windowMs);
+  const threshold = level.value;
+  // NaN never passes. Four samples per step (about twice as fast as one by one), then the passing one among them.
+  const ordered = level.operator;
+  const passes = (v: number): boolean => (ordered === '>' ? v > threshold : ordered === '>=' ? v >= threshold : ordered === '<' ? v < threshold : v <= threshold);
+  switch (ordered) {
+    case '>':
+      for (; j + 3 < n; j += 4) if ((values[j] as number) > threshold || (values[j + 1] as number) > threshold || (values[j + 2] as number) > threshold || (values[j + 3] as number) > threshold) break;
+      break;
+    case '>=':
+      for (; j + 3 < n; j += 4) if ((values[j] as number) >= threshold || (values[j + 1] as number) >= threshold || (values[j + 2] as number) >= threshold || (values[j + 3] as number) >= threshold) break;
+      break;
+    case '<':
+      for (; j + 3 < n; j += 4) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold) break;
+      break;
+    default:
+      for (; j + 3 < n; j += 4) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold) break;
+      break;
+  }
+  while (j < n && !passes(values[j] as number)) j++;
+  if (j >= n) return tickCount;
+  const t = timestamps[j] as number;
+  let k = Math.max(from, Math.ceil((t - start) / intervalMs));
+  // Exact in tick times, whatever the rounding of the division above.
+  while (k > from && start + (k - 1) * intervalMs >= t) k--;
+  while (k < tickCount && start + k * intervalMs < t) k++;
+  return k;
 }

@@ -1,3 +1,4 @@
+import { isStrictlyAscendingFinite } from '../series/create';
 import { counterChangesAt, rateInWindow } from '../series/rate';
 import type { Series } from '../series/types';
 import type { CompiledRule } from './validate';
@@ -283,29 +284,12 @@ function interpolate(low: number, high: number, fraction: number): number {
 export function checkedTailStart(timestamps: Float64Array, earliest: number): number {
   const n = timestamps.length;
   if (n === 0) return 0;
-  // Fast path: the start by binary search, then one forward check from there, four neighbours per step (a third
-  // faster than one by one). Whatever the input, the search stops between neighbours a <= earliest < b; if the part
-  // from `a` on is sorted and finite, the backward scan below would have stopped at `a` too. If not, the backward scan
-  // decides (the search may have stopped in an unsorted older part the scan never reaches).
+  // Fast path: the start by binary search, then one forward check from there. Whatever the input, the search stops
+  // between neighbours a <= earliest < b; if the part from `a` on is sorted and finite, the backward scan below would
+  // have stopped at `a` too. If not, the backward scan decides (the search may have stopped in an unsorted older part
+  // the scan never reaches).
   const start = Math.max(0, upperBound(timestamps, earliest) - 1);
-  let previous = timestamps[start] as number;
-  if (!(previous > -Infinity)) return checkedTailStartByScan(timestamps, earliest);
-  let i = start;
-  for (; i + 4 < n; i += 4) {
-    const a = timestamps[i + 1] as number;
-    const b = timestamps[i + 2] as number;
-    const c = timestamps[i + 3] as number;
-    const d = timestamps[i + 4] as number;
-    // Fails for NaN too.
-    if (!(a > previous && b > a && c > b && d > c)) return checkedTailStartByScan(timestamps, earliest);
-    previous = d;
-  }
-  for (i++; i < n; i++) {
-    const t = timestamps[i] as number;
-    if (!(t > previous)) return checkedTailStartByScan(timestamps, earliest);
-    previous = t;
-  }
-  return previous < Infinity ? start : -1;
+  return isStrictlyAscendingFinite(timestamps, start) ? start : checkedTailStartByScan(timestamps, earliest);
 }
 
 /** `checkedTailStart` by its definition: back from the newest sample to the first one at or before `earliest`. */
@@ -327,9 +311,13 @@ function checkedTailStartByScan(timestamps: Float64Array, earliest: number): num
  * `checkedTailStart`); the window is found by binary search above it. @internal
  */
 export function reduceAt(series: Series, rule: CompiledRule, t: number, from = 0): number {
+  const hi = upperBound(series.timestamps, t, from);
+  return reduceWindow(series, rule, upperBound(series.timestamps, t - rule.windowMs, from, hi), hi, t);
+}
+
+/** The reducer's value at tick `t` of the window's samples `[lo, hi)`, found by the caller. @internal */
+export function reduceWindow(series: Series, rule: CompiledRule, lo: number, hi: number, t: number): number {
   const { timestamps, values } = series;
-  const hi = upperBound(timestamps, t, from);
-  const lo = upperBound(timestamps, t - rule.windowMs, from, hi);
   switch (rule.reducer) {
     case 'rate':
       return rateInWindow(timestamps, values, lo, hi, t, rule.windowMs);
