@@ -198,7 +198,9 @@ function compilePolicies(policies: readonly EscalationPolicy[] | undefined): Map
  * inhibition rules, runs escalation policies, keeps a bounded history, and persists with `snapshot()` /
  * `restore()`. Create one with {@link createAlertEvaluator}.
  *
- * Ticks must not go back in time. Rules missing from a tick's `data` have no data that tick.
+ * Ticks must not go back in time. Rules missing from a tick's `data` have no data that tick. Each series is checked
+ * where the rule reads it: its shape, and its timestamps from the newest back to the start of the rule's lookback;
+ * older samples are neither read nor checked.
  *
  * @example
  * const evaluator = createAlertEvaluator({ rules: [cpuRule], grouping: { groupBy: ['alertname', 'cluster'] } });
