@@ -4,7 +4,7 @@ import type { Series } from '../series/types';
 import { alertFingerprint, compileMatchers, labelsKey, labelValue, LABEL_NAME_PATTERN } from './labels';
 import { compileMaintenanceWindow } from './maintenance';
 import type { CompiledMaintenanceWindow } from './maintenance';
-import { checkedTailStart, conditionValueAt, percentileCannotHold } from './reduce';
+import { checkedTailStart, conditionValueAt, percentileCannotHold, windowCannotPass } from './reduce';
 import { inactiveCore, levelActive, step } from './state';
 import type { InstanceCore } from './state';
 import { plainText, renderTemplate } from './template';
@@ -372,11 +372,16 @@ export class AlertEvaluator {
 
     if (series.length === 0 && noDataActive === true) this.ensureRuleLevel(runtime, now, tick, true, 'no-data', transitions, resolvedNow);
     const levels = rule.levels;
-    // A percentile threshold rule without alerts needs the value only where a level holds; counting decides the rest.
-    const decideFirst = rule.reducer === 'percentile' && rule.conditionType === 'threshold' && runtime.instances.size === 0;
+    // A threshold rule without alerts, where no data does not alert, needs the value only where a level may hold:
+    // a window without a sample past the loosest threshold cannot (avg, min, max and percentiles lie between the
+    // window's extremes), and for percentiles counting decides most of the rest.
+    const decideFirst = rule.decidable && noDataActive !== true && runtime.instances.size === 0;
     for (let i = 0; i < series.length; i++) {
       const s = series[i] as Series;
-      if (decideFirst && percentileCannotHold(s, rule, now, checkedFrom[i] as number)) continue;
+      if (decideFirst) {
+        const from = checkedFrom[i] as number;
+        if (windowCannotPass(s, rule, now, from) || (rule.reducer === 'percentile' && percentileCannotHold(s, rule, now, from))) continue;
+      }
       const value = conditionValueAt(s, rule, now, checkedFrom[i] as number);
       const labels = alertSeriesLabels(s.labels);
       let seriesKey: string | undefined;

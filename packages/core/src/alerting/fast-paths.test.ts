@@ -4,7 +4,7 @@ import { quantile } from '../percentile/exact';
 import { validateSeries } from '../series/create';
 import type { Series } from '../series/types';
 import { createAlertEvaluator, isWellFormedSeries } from './evaluator';
-import { checkedTailStart, conditionValueAt, percentileCannotHold, reduceAt } from './reduce';
+import { checkedTailStart, conditionValueAt, percentileCannotHold, reduceAt, windowCannotPass } from './reduce';
 import { levelActive } from './state';
 import { compileRule } from './validate';
 import type { AlertRule } from './types';
@@ -66,6 +66,40 @@ describe('checkedTailStart (the evaluator checks timestamps where a rule reads t
     const inWindow = { labels: {}, timestamps: Float64Array.of(100_000, 115_000, 110_000), values: Float64Array.of(9, 9, 9) };
     const second = evaluator.evaluate(120_000, { r: { series: [inWindow] } });
     expect(second.errors).toEqual([expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('data.r.series[0].timestamps[2]') })]);
+  });
+});
+
+describe('windowCannotPass (deciding a threshold from the window extremes)', () => {
+  it('is true only where no level holds (or there is no data), for avg, min, max and percentiles, and decides most quiet windows', () => {
+    let decided = 0;
+    let quiet = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ weight: 8, arbitrary: fc.integer({ min: -5, max: 5 }) }, fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.5)), { maxLength: 40 }),
+        fc.constantFrom('avg', 'min', 'max', 'percentile'),
+        fc.constantFrom('>', '>=', '<', '<=', '==', '!=' as const),
+        fc.integer({ min: -6, max: 6 }),
+        fc.option(fc.integer({ min: -6, max: 6 }), { nil: undefined }),
+        fc.integer({ min: 1, max: 40 }),
+        (vs, type, operator, critical, warning, windowSteps) => {
+          const reducer = type === 'percentile' ? { type, percentile: 90, windowMs: windowSteps } : { type: type as 'avg', windowMs: windowSteps };
+          const rule = compileRule(
+            { id: 'r', name: 'P', query: { expr: 'x' }, reducer, condition: { type: 'threshold', operator, critical: { value: critical }, ...(warning === undefined ? {} : { warning: { value: warning } }) } },
+            'rule',
+          );
+          const series = { labels: {}, timestamps: Float64Array.from(vs, (_, i) => i), values: Float64Array.from(vs) };
+          const value = conditionValueAt(series, rule, vs.length - 1, 0);
+          const holds = value === value && rule.levels.some((level) => levelActive(level, value, false));
+          if (!holds && value === value && operator !== '==' && operator !== '!=') quiet++;
+          if (windowCannotPass(series, rule, vs.length - 1, 0)) {
+            decided++;
+            expect(holds).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(decided).toBeGreaterThan(quiet * 0.3);
   });
 });
 

@@ -1,7 +1,7 @@
 import { isStrictlyAscendingFinite } from '../series/create';
 import { counterChangesAt, rateInWindow } from '../series/rate';
 import type { Series } from '../series/types';
-import type { CompiledRule } from './validate';
+import type { CompiledLevel, CompiledRule } from './validate';
 
 /**
  * Reducers over one series: the window of tick `t` is `(t - windowMs, t]`, NaN samples are skipped, and "no data"
@@ -325,6 +325,47 @@ export function reduceWindow(series: Series, rule: CompiledRule, lo: number, hi:
       return percentileOf(values, lo, hi, rule.quantile);
     default:
       return reduceSlice(values, lo, hi, rule.reducer);
+  }
+}
+
+/**
+ * True when no level of a threshold rule on `avg`, `min`, `max` or a percentile can hold at tick `t`, because no
+ * sample of the window passes the loosest level's threshold: these values lie between the window's smallest and
+ * largest sample. One comparison per sample, four per step, stopping at the first passing one; cheaper than the
+ * value itself. An empty window (no data) also answers true: the caller uses this only when no data does not alert
+ * and no alert exists. `==` and `!=` are never decided here. @internal
+ */
+export function windowCannotPass(series: Series, rule: CompiledRule, t: number, from: number): boolean {
+  const { timestamps, values } = series;
+  const hi = upperBound(timestamps, t, from);
+  let j = upperBound(timestamps, t - rule.windowMs, from, hi);
+  const levels = rule.levels;
+  const operator = (levels[0] as CompiledLevel).operator;
+  let threshold = (levels[0] as CompiledLevel).value;
+  for (let i = 1; i < levels.length; i++) {
+    const v = (levels[i] as CompiledLevel).value;
+    if (operator === '>' || operator === '>=' ? v < threshold : v > threshold) threshold = v;
+  }
+  // NaN never passes.
+  switch (operator) {
+    case '>':
+      for (; j + 3 < hi; j += 4) if ((values[j] as number) > threshold || (values[j + 1] as number) > threshold || (values[j + 2] as number) > threshold || (values[j + 3] as number) > threshold) return false;
+      for (; j < hi; j++) if ((values[j] as number) > threshold) return false;
+      return true;
+    case '>=':
+      for (; j + 3 < hi; j += 4) if ((values[j] as number) >= threshold || (values[j + 1] as number) >= threshold || (values[j + 2] as number) >= threshold || (values[j + 3] as number) >= threshold) return false;
+      for (; j < hi; j++) if ((values[j] as number) >= threshold) return false;
+      return true;
+    case '<':
+      for (; j + 3 < hi; j += 4) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold) return false;
+      for (; j < hi; j++) if ((values[j] as number) < threshold) return false;
+      return true;
+    case '<=':
+      for (; j + 3 < hi; j += 4) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold) return false;
+      for (; j < hi; j++) if ((values[j] as number) <= threshold) return false;
+      return true;
+    default:
+      return false;
   }
 }
 

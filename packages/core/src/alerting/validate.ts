@@ -48,6 +48,11 @@ export interface CompiledRule {
   readonly escalationPolicy: string | undefined;
   /** How much data before a tick the rule reads: the reducer window plus the change window. */
   readonly lookbackMs: number;
+  /**
+   * A threshold rule on `avg`, `min`, `max` or a percentile with an ordered operator: its value lies between the
+   * window's extremes, so a window without a sample past the threshold cannot pass (see `windowCannotPass`).
+   */
+  readonly decidable: boolean;
 }
 
 class Problems {
@@ -243,6 +248,11 @@ function collect(rule: unknown, path: string, problems: Problems): CompiledRule 
     receiver: rule.receiver as string | undefined,
     escalationPolicy: rule.escalationPolicy as string | undefined,
     lookbackMs: windowMs + changeWindowMs,
+    decidable:
+      conditionType === 'threshold' &&
+      (reducer === 'avg' || reducer === 'min' || reducer === 'max' || reducer === 'percentile') &&
+      levels.length > 0 &&
+      ['>', '>=', '<', '<='].includes((levels[0] as CompiledLevel).operator),
   };
 }
 
