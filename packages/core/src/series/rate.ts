@@ -220,6 +220,11 @@ export function rateInWindow(timestamps: Float64Array, values: Float64Array, lo:
   while (last > first && (values[last] as number) !== (values[last] as number)) last--;
   if (last <= first) return NaN;
   const firstValue = values[first] as number;
+  const rangeStart = rangeEnd - windowMs;
+  // The common case, a counter that only grows in the window (no NaN between): no resets to add, one tight check.
+  if (isNonDecreasing(values, first, last)) {
+    return extrapolatedCounterChange((values[last] as number) - firstValue, firstValue, timestamps[first] as number, timestamps[last] as number, last - first, rangeStart, rangeEnd, windowMs / 1000);
+  }
   let result = (values[last] as number) - firstValue;
   let previous = firstValue;
   let samples = 1;
@@ -239,7 +244,27 @@ export function rateInWindow(timestamps: Float64Array, values: Float64Array, lo:
     for (let i = first; i <= last; i++) if ((values[i] as number) === (values[i] as number)) samples++;
     result = (values[last] as number) - firstValue + (resetPrefixUpTo(values, last) - resetPrefixUpTo(values, first));
   }
-  return extrapolatedCounterChange(result, firstValue, timestamps[first] as number, timestamps[last] as number, samples - 1, rangeEnd - windowMs, rangeEnd, windowMs / 1000);
+  return extrapolatedCounterChange(result, firstValue, timestamps[first] as number, timestamps[last] as number, samples - 1, rangeStart, rangeEnd, windowMs / 1000);
+}
+
+/** Whether values[from..to] never decrease (false on any NaN, which fails every comparison); four per step. */
+function isNonDecreasing(values: Float64Array, from: number, to: number): boolean {
+  let previous = values[from] as number;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    const a = values[i + 1] as number;
+    const b = values[i + 2] as number;
+    const c = values[i + 3] as number;
+    const d = values[i + 4] as number;
+    if (!(a >= previous && b >= a && c >= b && d >= c)) return false;
+    previous = d;
+  }
+  for (i++; i <= to; i++) {
+    const v = values[i] as number;
+    if (!(v >= previous)) return false;
+    previous = v;
+  }
+  return true;
 }
 
 /** The lost amounts of the resets at or before index `end` (non-NaN samples only), summed in order from the start. */
