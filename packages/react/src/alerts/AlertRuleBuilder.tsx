@@ -12,13 +12,14 @@ import {
   type AlertRule,
   type AlertSeverity,
   type AlertThreshold,
+  type BacktestInterval,
   type BacktestResult,
   type NoDataBehavior,
   type RuleProblem,
   type ThresholdOperator,
 } from '@vigil/core/alerting';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
-import type { ChartThreshold } from '../charts/types';
+import type { ChartThreshold, PercentileBand } from '../charts/types';
 import { useSeries } from '../hooks/useSeries';
 import { VigilErrorBoundary } from '../utils/ErrorBoundary';
 import { classNames } from '../utils/class-names';
@@ -26,7 +27,7 @@ import { describeError } from '../utils/errors';
 import { ErrorBody, buttonStyle, headingStyle, mutedStyle, numericStyle, panelStyle } from '../slo/parts';
 import { DurationField, NumberField, SelectField, TextField } from './fields';
 import { FieldError, describedBy, fieldStyle, fieldsetStyle, formatElapsed, formatInstant, hintStyle, inputStyle, inputStyleFor, labelStyle, legendStyle, primaryButtonStyle } from './parts';
-import { EMPTY_RULE, backtestEvents, problemsByField, queryForMetric, withField } from './builder-model';
+import { EMPTY_RULE, backtestEvents, describeConditionValue, previewLines, problemsByField, queryForMetric, withField } from './builder-model';
 import { useDebouncedValue, useLabelValues, useMetricCatalog } from './useMetricCatalog';
 
 export interface AlertRuleBuilderProps extends Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit' | 'onChange' | 'defaultValue' | 'title' | 'children'> {
@@ -52,7 +53,10 @@ export interface AlertRuleBuilderProps extends Omit<FormHTMLAttributes<HTMLFormE
   readonly filterLabel?: string | undefined;
   /** Notification channels (receivers) to choose from. Without it the receiver is free text. */
   readonly channels?: readonly string[] | undefined;
-  /** Unit of the query's values in the preview, such as `%`, `ms` or `req/s`. */
+  /**
+   * Unit of the query's values in the preview, such as `%`, `ms` or `req/s`. The charted condition value takes it,
+   * except for change conditions (`%`), `count` (`samples`) and `rate` (`<unit>/s`).
+   */
   readonly unit?: string | undefined;
   readonly timeZone?: 'local' | 'utc' | undefined;
   readonly title?: string | undefined;
@@ -88,18 +92,19 @@ function thresholdsOf(condition: AlertCondition): { warning?: AlertThreshold | u
 }
 
 /**
- * Chart lines for the levels of threshold and burn-rate conditions. Recovery levels are not drawn (four dashed
- * lines a few percent apart are unreadable); the form and the list below the chart say them.
+ * Chart lines for the levels of a condition, on the scale of its condition value: threshold and burn-rate levels in
+ * the query's unit, change levels in percent (the charted value is the change, or for `down` the fall, in %). Absent
+ * rules have none. Recovery levels are drawn as shaded bands (`recoveryBands`), whose labels sit in the legend.
  */
 function chartThresholds(condition: AlertCondition): ChartThreshold[] {
-  if (condition.type !== 'threshold' && condition.type !== 'burnRate') return [];
+  if (condition.type === 'absent') return [];
   const out: ChartThreshold[] = [];
-  const operator = condition.type === 'threshold' ? condition.operator : '>';
+  const passes = condition.type === 'threshold' ? `${condition.operator} ` : condition.type === 'change' ? `${condition.direction === 'down' ? 'falls' : 'rises'} by > ` : '> ';
+  const suffix = condition.type === 'change' ? '%' : '';
   for (const severity of ['warning', 'critical'] as const) {
     const level = condition[severity];
     if (level === undefined || !Number.isFinite(level.value)) continue;
-    const recovery = level.recovery !== undefined && level.recovery !== level.value ? ` (recovers at ${level.recovery})` : '';
-    out.push({ value: level.value, label: `${severity} ${operator} ${level.value}${recovery}`, severity });
+    out.push({ value: level.value, label: `${severity} ${passes}${level.value}${suffix}`, severity });
   }
   return out;
 }
@@ -242,7 +247,59 @@ interface PreviewProps {
   readonly headingId: string;
 }
 
+/**
+ * Colour of the raw-sample lines: the muted text colour at 60%, so the condition value stands out. Set as the
+ * palette colour (`--vigil-series-N`) of the raw lines' slots on a wrapper, so canvas, legend and tooltip agree.
+ */
+const RAW_LINE_COLOR = 'color-mix(in srgb, var(--vigil-fg-muted, #5c6370) 60%, transparent)';
+const LEVEL_COLOR = { warning: 'var(--vigil-warning, #b54708)', critical: 'var(--vigil-critical, #b42318)' } as const;
+
+/** Palette overrides (`--vigil-series-N` for slot N - 1), for a wrapper around a chart. */
+function paletteStyle(slots: ReadonlyMap<number, string>): CSSProperties | undefined {
+  if (slots.size === 0) return undefined;
+  const style: Record<string, string> = {};
+  for (const [slot, color] of slots) style[`--vigil-series-${(slot % 8) + 1}`] = color;
+  return style as CSSProperties;
+}
+
+/**
+ * The hysteresis of each level as a shaded band between the level and its recovery level ("once firing, it holds
+ * until the value no longer passes the recovery level"), so the two dashed lines' labels never collide.
+ */
+function recoveryBands(condition: AlertCondition | undefined, range: TimeRange): { bands: PercentileBand[]; severities: ('warning' | 'critical')[] } {
+  const bands: PercentileBand[] = [];
+  const severities: ('warning' | 'critical')[] = [];
+  if (condition === undefined || condition.type === 'absent') return { bands, severities };
+  const suffix = condition.type === 'change' ? '%' : '';
+  const timestamps = range.end > range.start ? Float64Array.of(range.start, range.end) : Float64Array.of(range.start);
+  for (const severity of ['warning', 'critical'] as const) {
+    const level = condition[severity];
+    if (level?.recovery === undefined || !Number.isFinite(level.value) || !Number.isFinite(level.recovery) || level.recovery === level.value) continue;
+    const edge = (value: number): Series => ({ labels: {}, timestamps, values: new Float64Array(timestamps.length).fill(value) });
+    bands.push({ lower: edge(Math.min(level.value, level.recovery)), upper: edge(Math.max(level.value, level.recovery)), label: `${severity} recovers at ${level.recovery}${suffix}` });
+    severities.push(severity);
+  }
+  return { bands, severities };
+}
+
+/** How many entries of `values` hold a value (not NaN). */
+function countValues(values: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if ((values[i] as number) === (values[i] as number)) n++;
+  return n;
+}
+
+const NO_LINES: Series[] = [];
+const NO_INTERVALS: BacktestInterval[] = [];
+const codeStyle: CSSProperties = { fontFamily: 'var(--vigil-font-mono)', overflowWrap: 'anywhere' };
+
+/** The same rule as a threshold rule, to read the reduced value of each series of an `absent` rule. */
+function asThresholdRule(rule: AlertRule): AlertRule {
+  return { ...rule, condition: { type: 'threshold', operator: '>', critical: { value: 0 } }, forMs: 0 };
+}
+
 function RulePreview({ rule, valid, range, series: given, unit, timeZone, headingId }: PreviewProps): ReactNode {
+  const id = useId();
   const expr = useDebouncedValue(rule.query?.expr ?? '', 400);
   const windowMs = rule.reducer?.windowMs ?? 300_000;
   const changeMs = rule.condition?.type === 'change' && Number.isFinite(rule.condition.windowMs) ? rule.condition.windowMs : 0;
@@ -256,57 +313,144 @@ function RulePreview({ rule, valid, range, series: given, unit, timeZone, headin
   );
   const data = given ?? queried.data;
   const deferredRule = useDeferredValue(rule);
-  const outcome = useMemo((): { result?: BacktestResult; error?: unknown } => {
+  const absent = deferredRule.condition?.type === 'absent';
+  const outcome = useMemo((): { result?: BacktestResult; values?: Series[]; error?: unknown } => {
     if (!valid || data === undefined) return {};
     try {
       const tested: AlertRule = { ...deferredRule, query: { ...deferredRule.query, stepMs } };
-      return { result: backtest(tested, { series: data, range, intervalMs: stepMs }) };
+      const history = { series: data, range, intervalMs: stepMs, includeValues: true };
+      const result = backtest(tested, history);
+      // An absent rule's own value is "held or not"; what it looks at is each series' reduced value (NaN = none).
+      const values = absent ? backtest(asThresholdRule(tested), history).values : result.values;
+      return { result, values: values ?? [] };
     } catch (error) {
       return { error };
     }
-  }, [valid, data, deferredRule, range, stepMs]);
+  }, [valid, data, deferredRule, absent, range, stepMs]);
+  const [rawChoice, setRawChoice] = useState<boolean | undefined>(undefined);
 
   const loading = given === undefined && expr.trim() !== '' && queried.status === 'loading' && data === undefined;
   const sourceError = given === undefined && queried.status === 'error' ? queried.error : undefined;
   const result = outcome.result;
   const events = useMemo(() => (result ? backtestEvents(result.firing, rule, range.end) : []), [result, rule, range.end]);
-  const thresholds = useMemo(() => (rule.condition ? chartThresholds(rule.condition) : []), [rule.condition]);
-  const reducer = rule.reducer?.type ?? 'last';
-  const firing = result?.firing ?? [];
+  const firing = result?.firing ?? NO_INTERVALS;
   const firingMs = firing.reduce((sum, interval) => sum + ((interval.end ?? range.end) - interval.start), 0);
+
+  // What is charted: once there is a backtest, the condition value of each series (what the levels are compared
+  // with; for absent rules the reduced value, whose gaps are what the rule looks for); before, the raw samples.
+  const described = useMemo(() => describeConditionValue(deferredRule, unit, formatElapsed), [deferredRule, unit]);
+  const mode: 'condition' | 'absent' | 'raw' = result === undefined ? 'raw' : absent ? 'absent' : 'condition';
+  const nonEmpty = useMemo(() => (data ?? []).filter((s) => s.timestamps.length > 0), [data]);
+  const lines = useMemo(() => (outcome.values === undefined ? undefined : previewLines(outcome.values, nonEmpty, absent ? [] : firing, described.short)), [outcome.values, nonEmpty, absent, firing, described.short]);
+  const rawOnly = useMemo(() => previewLines(nonEmpty, nonEmpty, [], 'samples').condition, [nonEmpty]);
+  const valued = mode !== 'raw';
+  const thresholds = useMemo(() => (mode === 'condition' && deferredRule.condition ? chartThresholds(deferredRule.condition) : []), [mode, deferredRule.condition]);
+  // Raw samples share the condition's axis only when on its scale; otherwise they get a small chart of their own.
+  const overlay = described.sameScaleAsRaw;
+  const showRaw = rawChoice ?? (deferredRule.reducer?.type ?? 'last') !== 'last';
+  const conditionLines = lines?.condition ?? NO_LINES;
+  const rawLines = lines?.raw ?? NO_LINES;
+  const chartSeries = useMemo(() => (valued ? (overlay && showRaw ? [...conditionLines, ...rawLines] : conditionLines) : rawOnly), [valued, overlay, showRaw, conditionLines, rawLines, rawOnly]);
+  // Bands need lines beside them: with no series at all, the chart says "No data" rather than drawing levels only.
+  const recovery = useMemo(() => (mode === 'condition' && conditionLines.length > 0 ? recoveryBands(deferredRule.condition, range) : { bands: [], severities: [] }), [mode, conditionLines.length, deferredRule.condition, range]);
+  const palette = useMemo(() => {
+    const slots = new Map<number, string>();
+    if (valued && overlay && showRaw) rawLines.forEach((_, i) => slots.set(conditionLines.length + i, RAW_LINE_COLOR));
+    recovery.severities.forEach((severity, b) => slots.set(chartSeries.length + b, LEVEL_COLOR[severity]));
+    return paletteStyle(slots);
+  }, [valued, overlay, showRaw, rawLines, conditionLines.length, recovery.severities, chartSeries.length]);
+  // Absent rules mostly watch a flat series (`up` is 1): leave headroom so the line and its gaps are not on the frame.
+  const yDomain = useMemo((): [number, number] | undefined => {
+    if (mode !== 'absent') return undefined;
+    let lo = 0;
+    let hi = -Infinity;
+    for (const s of chartSeries) for (const v of s.values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    if (hi === -Infinity) return undefined;
+    const spread = hi - lo || Math.abs(hi) || 1;
+    return [lo, hi + spread * 0.25];
+  }, [mode, chartSeries]);
+  const total = valued ? (lines?.total ?? 0) : nonEmpty.length;
+  const charted = valued ? conditionLines.length : rawOnly.length;
+  const noValue = mode === 'condition' && conditionLines.length > 0 && conditionLines.every((s) => countValues(s.values) === 0);
+  const absentHeld = mode === 'absent' ? countValues(result?.values?.[0]?.values ?? new Float64Array(0)) : 0;
 
   let summary: ReactNode;
   if (expr.trim() === '') summary = 'Enter a query to preview the rule.';
   else if (!valid) summary = 'Fix the highlighted fields to see where this rule would have fired.';
   else if (outcome.error !== undefined) summary = `The backtest failed: ${describeError(outcome.error).message}`;
   else if (result === undefined) summary = loading ? 'Loading the series…' : sourceError !== undefined ? 'No data to backtest.' : 'Backtesting…';
-  else if (firing.length === 0) summary = `Would not have fired over the ${formatElapsed(range.end - range.start)} shown (${result.ticks} evaluations).`;
+  else if (firing.length === 0) summary = `Would not have fired over the ${formatElapsed(range.end - range.start)} shown (${result.ticks} ${result.ticks === 1 ? 'evaluation' : 'evaluations'}).`;
   else summary = `Would have fired ${firing.length} ${firing.length === 1 ? 'time' : 'times'} over the ${formatElapsed(range.end - range.start)} shown, ${formatElapsed(firingMs)} in total.`;
 
+  // The caption, once as text (the chart's description) and once with the query set in code.
+  const versus = described.comparedWith === undefined ? '' : `, vs ${described.comparedWith} earlier`;
+  const inUnit = described.unit === undefined ? '' : `, in ${described.unit}`;
+  const afterQuery =
+    mode === 'condition'
+      ? `${versus}, per series: the value the rule compares with its levels${inUnit}.${deferredRule.condition?.type === 'change' && deferredRule.condition.direction === 'down' ? ' A fall of 20% is charted as 20.' : ''}`
+      : mode === 'absent'
+        ? `, per series${inUnit}. An absent rule fires when no series has a value (the gaps); that held at ${absentHeld} of ${result?.ticks ?? 0} evaluations.`
+        : `.${result === undefined && !loading && sourceError === undefined ? ' The value the rule compares appears once the rule is valid and backtested.' : ''}`;
+  const rawNote = !valued || rawLines.length === 0 || !showRaw ? '' : overlay ? ' Grey dashed lines: the raw samples, for reference; the rule does not compare them.' : ' The raw samples are in the small chart below, for reference.';
+  const measure = valued ? described.measure : 'the samples';
+  const captionText = `Charted: ${measure} of ${expr}${afterQuery}${rawNote}`;
+
   return (
-    <section aria-labelledby={headingId} style={{ display: 'grid', gap: 8, minWidth: 0 }} data-testid="vigil-rule-preview" data-backtest-count={result ? firing.length : undefined}>
+    <section aria-labelledby={headingId} style={{ display: 'grid', gap: 8, minWidth: 0 }} data-testid="vigil-rule-preview" data-backtest-count={result ? firing.length : undefined} data-charted={mode} data-charted-unit={valued ? (described.unit ?? '') : (unit ?? '')}>
       <h4 id={headingId} style={{ ...headingStyle, fontSize: '0.875rem' }}>
         Would this have fired?
       </h4>
-      <TimeSeriesChart
-        title={`Preview: ${rule.name || 'rule'}`}
-        description={reducer === 'last' ? undefined : `The chart shows the query's samples; the rule compares their ${reducer} over ${formatElapsed(windowMs)}.`}
-        series={data ?? []}
-        thresholds={thresholds}
-        events={events}
-        unit={unit}
-        timeRange={range}
-        zoomable={false}
-        height={220}
-        timeZone={timeZone}
-        loading={loading}
-        error={sourceError}
-      />
+      {expr.trim() !== '' && (
+        <p style={{ margin: 0, fontSize: '0.8125rem' }} data-testid="vigil-preview-caption">
+          Charted: {valued ? <strong>{measure}</strong> : measure} of <code style={codeStyle}>{expr}</code>
+          {afterQuery}
+          {rawNote}
+        </p>
+      )}
+      {valued && rawLines.length > 0 && (
+        <div style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: '0.8125rem' }}>
+          <input id={`${id}-raw`} type="checkbox" checked={showRaw} onChange={(e) => setRawChoice(e.target.checked)} />
+          <label htmlFor={`${id}-raw`}>Show raw samples</label>
+        </div>
+      )}
+      <div style={palette} data-raw-palette={valued && overlay && showRaw && rawLines.length > 0 ? conditionLines.length : undefined}>
+        <TimeSeriesChart
+          title={`Preview: ${rule.name || 'rule'}`}
+          description={captionText}
+          series={chartSeries}
+          bands={recovery.bands}
+          thresholds={thresholds}
+          yDomain={yDomain}
+          events={events}
+          unit={valued ? described.unit : unit}
+          dashPatterns="always"
+          timeRange={range}
+          zoomable={false}
+          height={220}
+          timeZone={timeZone}
+          loading={loading}
+          error={sourceError}
+        />
+      </div>
+      {valued && !overlay && showRaw && rawLines.length > 0 && (
+        <div style={paletteStyle(new Map(rawLines.map((_, i) => [i, RAW_LINE_COLOR])))} data-raw-palette={0}>
+          <TimeSeriesChart title="Raw samples of the query" description={`The samples of ${expr}, for reference; the rule compares ${described.measure}${versus}, charted above.`} series={rawLines} unit={unit} dashPatterns="always" timeRange={range} zoomable={false} height={130} timeZone={timeZone} />
+        </div>
+      )}
+      {charted < total && (
+        <p style={hintStyle} data-testid="vigil-preview-cap">
+          Charting {charted} of {total} series{mode === 'condition' && firing.length > 0 ? ' (those that would have fired first)' : ''}; the summary and the list below cover all {total}.
+        </p>
+      )}
+      {noValue && (
+        <p style={hintStyle}>
+          The rule saw no value at any evaluation: too few samples within {described.window}
+          {described.comparedWith === undefined ? '' : `, or no value (or 0) ${described.comparedWith} earlier to compare with`}.
+        </p>
+      )}
       <p role="status" style={{ margin: 0, fontSize: '0.8125rem', ...numericStyle }} data-testid="vigil-backtest-summary">
         {summary}
       </p>
-      {reducer !== 'last' && <p style={hintStyle}>The chart shows the raw samples of the query; the rule compares their {reducer} over {formatElapsed(windowMs)}.</p>}
-      {rule.condition?.type === 'change' && <p style={hintStyle}>Change thresholds are percentages, so they are not drawn on the chart.</p>}
       {firing.length > 0 && (
         <ul aria-label="Would have fired" style={{ display: 'grid', gap: 2, margin: 0, padding: 0, listStyle: 'none', fontSize: '0.8125rem', maxHeight: 160, overflowY: 'auto', ...numericStyle }} tabIndex={0}>
           {firing.slice(0, 50).map((interval) => (
@@ -633,10 +777,20 @@ function AlertRuleBuilderInner(props: InnerProps): ReactNode {
  * A visual editor of one alert rule (the engine's `AlertRule` JSON): a metric picker fed by the data source, the
  * query, a reducer, a condition with warning and critical levels and their recovery levels, `for` /
  * keep-firing-for / cooldown, no-data handling, labels, annotations and the channel. Every edit is checked with the
- * engine's `validateRule`, and each problem is shown under its field (`aria-invalid`, `aria-describedby`). Beside
- * the form, a live preview charts the query over the range with the threshold lines and marks where the rule
- * would have fired, from the engine's `backtest`. Controlled (`value`/`onChange`) or uncontrolled
- * (`defaultValue`); only native controls, so it works from the keyboard.
+ * engine's `validateRule`, and each problem is shown under its field (`aria-invalid`, `aria-describedby`).
+ *
+ * Beside the form, a live preview ("would this have fired?") runs the engine's `backtest` over the range with
+ * `includeValues` and charts what the rule compares with its levels: each series' condition value at every
+ * evaluation (the reducer over its window, such as the 5-minute average or the p95 over 15 minutes; for a change
+ * condition the change, or fall, in % against the change window, on a % axis; for an absent rule the reduced value,
+ * whose gaps are what it looks for). The levels are dashed lines, each recovery level a shaded band up to its level,
+ * and each "would have fired" interval a marker. A caption names what is charted ("avg over 5m of <query>"). The raw
+ * samples stay available behind a "Show raw samples" checkbox (on unless the reducer is `last`): grey dashed lines
+ * on the same axis when they share its scale, else a small chart of their own. At most three series are charted
+ * (those that would have fired first), and the preview says so; the summary and the list of intervals cover all.
+ *
+ * Controlled (`value`/`onChange`) or uncontrolled (`defaultValue`); only native controls, so it works from the
+ * keyboard.
  *
  * @example
  * <VigilSourceProvider source={source}>
