@@ -5,7 +5,7 @@ import type { AlertRule } from '@vigil/core/alerting';
 import { createSimulatedSource } from '@vigil/adapters/simulated';
 import { VigilSourceProvider } from '../hooks/VigilSourceProvider';
 import { AlertRuleBuilder } from './AlertRuleBuilder';
-import { ERROR_RULE, HOUR, MINUTE, STORY_NOW, errorSeries } from './story-data';
+import { ABSENT_RULE, ERROR_RULE, HOUR, MINUTE, SPIKY_LATENCY_RULE, STORY_NOW, TRAFFIC_CHANGE_RULE, errorSeries, manyErrorSeries, spikySeries, targetSeries, trafficSeries } from './story-data';
 
 const range = { start: STORY_NOW - 6 * HOUR, end: STORY_NOW };
 
@@ -45,7 +45,7 @@ const meta = {
     docs: {
       description: {
         component:
-          'A visual editor of one alert rule (the engine\'s AlertRule JSON). Every edit runs the engine\'s validateRule, each problem shown under its field; the preview charts the query with threshold lines and marks where the rule would have fired over the range (the engine\'s backtest).',
+          'A visual editor of one alert rule (the engine\'s AlertRule JSON). Every edit runs the engine\'s validateRule, each problem shown under its field. The preview charts what the rule compares with its levels (the condition value: the reducer over its window, or the change in %), with the level and recovery lines, and marks where the rule would have fired over the range (the engine\'s backtest with includeValues); the raw samples stay visible as grey dashed lines (or a small chart when their unit differs) behind a "Show raw samples" checkbox.',
       },
     },
   },
@@ -150,4 +150,82 @@ export const HighContrast: Story = {
   play: async ({ canvasElement }) => {
     await expect(getComputedStyle(canvasElement.querySelector('form') as HTMLElement).color).toBe('rgb(255, 255, 255)');
   },
+};
+
+const spiky = spikySeries();
+const spikyArgs = { defaultValue: SPIKY_LATENCY_RULE, series: spiky, unit: 'ms' };
+
+/** Raw samples spike over both levels, but the 5-minute average (what the rule compares) never does: nothing fires. */
+export const SpikesDoNotFire: Story = {
+  name: 'Raw spikes over the level, 5m average below (no firing)',
+  args: spikyArgs,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const preview = canvas.getByTestId('vigil-rule-preview');
+    // The story's point holds: raw samples cross the critical level.
+    await expect(Math.max(...(spiky[0]?.values ?? []))).toBeGreaterThan(800);
+    await waitFor(() => expect(preview).toHaveAttribute('data-backtest-count', '0'));
+    await expect(canvas.getByTestId('vigil-preview-caption')).toHaveTextContent(/Charted: avg over 5m of histogram_quantile/);
+    await expect(canvas.getByTestId('vigil-backtest-summary')).toHaveTextContent(/^Would not have fired/);
+    const raw = canvas.getByRole('checkbox', { name: 'Show raw samples' });
+    await expect(raw).toBeChecked();
+    await expect(canvas.getByRole('button', { name: 'raw samples' })).toBeVisible();
+    await userEvent.click(raw);
+    await expect(canvas.queryByRole('button', { name: 'raw samples' })).toBeNull();
+    await expect(canvas.getByRole('button', { name: 'avg 5m' })).toBeVisible();
+  },
+};
+
+/** A change% rule: the chart is in percent, against 30 minutes earlier; the raw request rate gets its own small chart. */
+export const ChangePercent: Story = {
+  name: 'Change in % (levels in %)',
+  args: { defaultValue: TRAFFIC_CHANGE_RULE, series: trafficSeries(), unit: 'req/s' },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const preview = canvas.getByTestId('vigil-rule-preview');
+    await waitFor(() => expect(Number(preview.getAttribute('data-backtest-count'))).toBeGreaterThan(0));
+    await expect(preview).toHaveAttribute('data-charted-unit', '%');
+    await expect(canvas.getByTestId('vigil-preview-caption')).toHaveTextContent(/change in % of avg over 5m of sum\(rate.*, vs 30m earlier/);
+    await expect(canvas.getByRole('figure', { name: 'Raw samples of the query' })).toBeVisible();
+  },
+};
+
+/** An absent rule looks for the absence of the reduced value: it is charted with its gap, where the rule fired. */
+export const Absent: Story = {
+  name: 'Absent (no data) rule',
+  args: { defaultValue: ABSENT_RULE, series: targetSeries() },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const preview = canvas.getByTestId('vigil-rule-preview');
+    await waitFor(() => expect(preview).toHaveAttribute('data-backtest-count', '1'));
+    await expect(preview).toHaveAttribute('data-charted', 'absent');
+    await expect(canvas.getByTestId('vigil-preview-caption')).toHaveTextContent(/^Charted: last value \(within 5m\) of up\{job="checkout"\}, per series\. An absent rule fires when no series has a value \(the gaps\); that held at \d+ of 361 evaluations\.$/);
+  },
+};
+
+/** Fifteen instances: three are charted (those that would have fired first), and the preview says so. */
+export const ManySeries: Story = {
+  name: 'Many series (charting capped)',
+  args: { series: manyErrorSeries(15), defaultValue: { ...ERROR_RULE, reducer: { type: 'avg', windowMs: 5 * MINUTE } } },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await waitFor(() => expect(canvas.getByTestId('vigil-preview-cap')).toHaveTextContent('Charting 3 of 15 series (those that would have fired first)'));
+  },
+};
+
+/** The query returned nothing: the chart says so and nothing fires. */
+export const NoData: Story = {
+  name: 'No data',
+  args: { series: [] },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await waitFor(() => expect(canvas.getByTestId('vigil-backtest-summary')).toHaveTextContent(/^Would not have fired/));
+    await expect(canvas.getByText('No data for this range')).toBeVisible();
+  },
+};
+
+export const SpikesDark: Story = {
+  name: 'Raw spikes, dark',
+  args: spikyArgs,
+  parameters: { theme: 'dark' },
 };

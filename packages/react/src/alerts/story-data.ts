@@ -125,3 +125,91 @@ export function manyAlerts(count: number): Alert[] {
   const rule: AlertRule = { ...ERROR_RULE, forMs: 0 };
   return runEngine([rule], { [rule.id]: series }, { start: STORY_NOW - 5 * MINUTE, end: STORY_NOW }).alerts;
 }
+
+/**
+ * p95 latency 5-minute average: warning at 500 ms, critical at 800 ms. With `spikySeries` the raw samples cross both
+ * lines several times, but no 5-minute average does, so it never fires: the preview's point.
+ */
+export const SPIKY_LATENCY_RULE: AlertRule = {
+  id: 'latency-avg-5m',
+  name: 'HighLatencyAvg',
+  query: { expr: 'histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{service="search"}[1m]))) * 1000', stepMs: MINUTE },
+  reducer: { type: 'avg', windowMs: 5 * MINUTE },
+  condition: { type: 'threshold', operator: '>', warning: { value: 500, recovery: 450 }, critical: { value: 800, recovery: 700 } },
+  forMs: 2 * MINUTE,
+  labels: { team: 'search' },
+};
+
+/** Starts of the one-minute latency spikes of `spikySeries`, minutes before STORY_NOW. */
+export const SPIKE_MINUTES_AGO: readonly number[] = [320, 275, 230, 170, 121, 118, 64, 25];
+
+/** Latency (ms) around 200 with one-minute spikes to about 1,200 ms (two of them three minutes apart). */
+export function spikySeries(): Series[] {
+  const bursts = SPIKE_MINUTES_AGO.map((ago) => ({ start: STORY_NOW - ago * MINUTE, end: STORY_NOW - (ago - 1) * MINUTE, level: 1200 }));
+  return [syntheticSeries('search p95', {}, 200, 0.15, bursts, 21)];
+}
+
+/**
+ * Request rate of checkout rising by more than 25% (warning) or 50% (critical) against 30 minutes earlier, on the
+ * 5-minute average: a change% rule, whose levels are percentages.
+ */
+export const TRAFFIC_CHANGE_RULE: AlertRule = {
+  id: 'traffic-surge',
+  name: 'TrafficSurge',
+  query: { expr: 'sum(rate(http_requests_total{service="checkout"}[5m]))', stepMs: MINUTE },
+  reducer: { type: 'avg', windowMs: 5 * MINUTE },
+  condition: { type: 'change', direction: 'up', windowMs: 30 * MINUTE, warning: { value: 25, recovery: 15 }, critical: { value: 50, recovery: 30 } },
+  forMs: 3 * MINUTE,
+};
+
+/** Checkout's request rate (req/s): about 120, doubling for 40 minutes two hours ago, 30% up in the last 20 minutes. */
+export function trafficSeries(): Series[] {
+  return [
+    syntheticSeries(
+      'checkout',
+      { service: 'checkout' },
+      120,
+      0.06,
+      [
+        { start: STORY_NOW - 2 * HOUR, end: STORY_NOW - 80 * MINUTE, level: 250 },
+        { start: STORY_NOW - 20 * MINUTE, end: STORY_NOW + MINUTE, level: 158 },
+      ],
+      22,
+      { start: STORY_RANGE.start - HOUR, end: STORY_NOW },
+    ),
+  ];
+}
+
+/** Fires when the checkout scrape target reports nothing for 5 minutes (an `absent` rule). */
+export const ABSENT_RULE: AlertRule = {
+  id: 'checkout-target-missing',
+  name: 'CheckoutTargetMissing',
+  query: { expr: 'up{job="checkout"}', stepMs: MINUTE },
+  reducer: { type: 'last', windowMs: 5 * MINUTE },
+  condition: { type: 'absent' },
+  severity: 'critical',
+  forMs: 2 * MINUTE,
+};
+
+/** `up` of the checkout target: 1 every minute, with no samples for 25 minutes from three hours ago. */
+export function targetSeries(): Series[] {
+  const full = syntheticSeries('up', { job: 'checkout' }, 1, 0, [], 23);
+  const gapStart = STORY_NOW - 3 * HOUR;
+  const gapEnd = gapStart + 25 * MINUTE;
+  const keep: number[] = [];
+  for (let i = 0; i < full.timestamps.length; i++) {
+    const t = full.timestamps[i] as number;
+    if (t < gapStart || t >= gapEnd) keep.push(i);
+  }
+  return [{ name: 'up', labels: { job: 'checkout' }, timestamps: Float64Array.from(keep, (i) => full.timestamps[i] as number), values: Float64Array.from(keep, (i) => full.values[i] as number) }];
+}
+
+/** Error ratios of `count` instances: every fifth one bursting over the critical level of ERROR_RULE in the last hour. */
+export function manyErrorSeries(count: number): Series[] {
+  const out: Series[] = [];
+  for (let i = 0; i < count; i++) {
+    const bursts = i % 5 === 3 ? [{ start: STORY_NOW - HOUR + i * MINUTE, end: STORY_NOW - 20 * MINUTE, level: 0.09 }] : [];
+    out.push(syntheticSeries(`i${i}`, { service: 'checkout', instance: `10.0.0.${i + 1}:9100` }, 0.004, 0.4, bursts, 200 + i));
+  }
+  return out;
+}
