@@ -424,6 +424,18 @@ describe('AlertRuleBuilder preview: what the rule compares', () => {
     expect(legend).toEqual(['avg 5m {instance="i0"}', 'avg 5m {instance="i5"}', 'avg 5m {instance="i7"}', 'raw {instance="i0"}', 'raw {instance="i5"}', 'raw {instance="i7"}', 'critical recovers at 700']);
   });
 
+  it('pairs each condition line with its own raw samples when a series has no samples at all', async () => {
+    const empty: Series = { labels: { instance: 'a' }, timestamps: new Float64Array(0), values: new Float64Array(0) };
+    const b = { ...spiky(), labels: { instance: 'b' } };
+    render(<AlertRuleBuilder defaultValue={avgRule} series={[empty, b]} range={hourRange} unit="ms" timeZone="utc" />);
+    await waitFor(() => expect(screen.getByTestId('vigil-rule-preview').getAttribute('data-backtest-count')).toBe('0'));
+    const summary = chartSummary('Preview: HighLatency');
+    const rawMax = Math.max(...b.values.filter((v, i) => !Number.isNaN(v) && (b.timestamps[i] as number) >= hourRange.start));
+    expect(summary).toContain('avg 5m {instance="a"}: no data.');
+    expect(summary).toContain('raw {instance="a"}: no data.');
+    expect(summary).toMatch(new RegExp(`raw \\{instance="b"\\}: min [^,]+, max ${fmt(rawMax, 'ms').replace(/[.]/g, '\\.')}, `));
+  });
+
   it('copes with no series, all-NaN samples, a single-instant range and an invalid rule without crashing', async () => {
     const { unmount } = render(<AlertRuleBuilder defaultValue={avgRule} series={[]} range={hourRange} timeZone="utc" />);
     await waitFor(() => expect(screen.getByTestId('vigil-backtest-summary').textContent).toMatch(/^Would not have fired over the 1h shown \(61 evaluations\)/));

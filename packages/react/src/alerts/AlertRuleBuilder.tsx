@@ -341,7 +341,8 @@ function RulePreview({ rule, valid, range, series: given, unit, timeZone, headin
   const described = useMemo(() => describeConditionValue(deferredRule, unit, formatElapsed), [deferredRule, unit]);
   const mode: 'condition' | 'absent' | 'raw' = result === undefined ? 'raw' : absent ? 'absent' : 'condition';
   const nonEmpty = useMemo(() => (data ?? []).filter((s) => s.timestamps.length > 0), [data]);
-  const lines = useMemo(() => (outcome.values === undefined ? undefined : previewLines(outcome.values, nonEmpty, absent ? [] : firing, described.short)), [outcome.values, nonEmpty, absent, firing, described.short]);
+  // The engine returns a value series per input series (an empty one included), in input order.
+  const lines = useMemo(() => (outcome.values === undefined ? undefined : previewLines(outcome.values, data ?? [], absent ? [] : firing, described.short)), [outcome.values, data, absent, firing, described.short]);
   const rawOnly = useMemo(() => previewLines(nonEmpty, nonEmpty, [], 'samples').condition, [nonEmpty]);
   const valued = mode !== 'raw';
   const thresholds = useMemo(() => (mode === 'condition' && deferredRule.condition ? chartThresholds(deferredRule.condition) : []), [mode, deferredRule.condition]);

@@ -203,11 +203,11 @@ export interface PreviewLines {
 /**
  * Picks the series the preview charts, at most `max`: those that would have fired first (a firing interval carries
  * every label of the series), then the others, each group in input order, and names them for the legend. `values`
- * is `backtest(..., { includeValues: true }).values`: one per non-empty input series, in input order, so `raw[i]`
- * (the non-empty input series) pairs with `values[i]`.
+ * is `backtest(..., { includeValues: true }).values`: one per input series, in input order, so `raw[i]` (the input
+ * series) pairs with `values[i]`.
  *
  * @example
- * const lines = previewLines(result.values ?? [], series.filter((s) => s.timestamps.length > 0), result.firing, 'avg 5m');
+ * const lines = previewLines(result.values ?? [], series, result.firing, 'avg 5m');
  * <TimeSeriesChart series={[...lines.condition, ...lines.raw]} />
  */
 export function previewLines(values: readonly Series[], raw: readonly Series[], firing: readonly BacktestInterval[], short: string, max = MAX_CHARTED_SERIES): PreviewLines {
