@@ -188,9 +188,21 @@ describe('backtest agrees with tick-by-tick evaluation', () => {
 });
 
 describe('backtest lazy mode (skip to candidate ticks) equals the column mode', () => {
+  it('a rate just under the threshold with one larger step still fires (the skip bound is not too loose)', () => {
+    // 540 per minute is 9/s; one step of 1000 lifts the 5-minute rate to 10.9/s, above 10/s, for the windows holding it.
+    const values: number[] = [];
+    let total = 0;
+    for (let i = 0; i < 600; i++) values.push((total += i === 300 ? 1000 : 540));
+    const series = [createSeries({ labels: {}, timestamps: values.map((_, i) => i * MIN), values })];
+    const rule: AlertRule = { id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'rate', windowMs: 5 * MIN }, condition: { type: 'threshold', operator: '>', critical: { value: 10 } } };
+    const input = { series, range: { start: 0, end: 599 * MIN }, intervalMs: MIN };
+    const lazy = backtest(rule, input);
+    expect(lazy.firing.map((i) => [i.start, i.end])).toEqual([[300 * MIN, 304 * MIN]]);
+    expect(lazy.transitions).toEqual(backtest(rule, { ...input, includeValues: true }).transitions);
+  });
   it('same intervals and transitions on long bursty series, where the lazy run sometimes switches to the column', () => {
     fc.assert(
-      fc.property(ruleArb, fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 300, max: 3000 }), (rule, seed, hotPercent, length) => {
+      fc.property(ruleArb, fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 300, max: 3000 }), fc.boolean(), (rule, seed, hotPercent, length, counter) => {
         // A seeded level that sits under the thresholds, with bursts over them hotPercent% of the time, NaN holes and
         // missing scrapes.
         let state = seed;
@@ -208,6 +220,15 @@ describe('backtest lazy mode (skip to candidate ticks) equals the column mode', 
           timestamps.push(i * MIN);
           values.push(r < 0.04 ? NaN : Math.round((hot ? 6 : 0) + random() * 5));
         }
+        // As a counter (for rate rules): the running sum, with a restart now and then.
+        if (counter) {
+          let total = 0;
+          for (let i = 0; i < values.length; i++) {
+            if (random() < 0.01) total = 0;
+            const v = values[i] as number;
+            if (v === v) values[i] = total += v * 60; // about v per second: across the thresholds
+          }
+        }
         const series = [createSeries({ labels: { instance: 'a' }, timestamps, values })];
         const input = { series, range: { start: 0, end: (length - 1) * MIN }, intervalMs: MIN };
         const lazy = backtest(rule, input);
@@ -216,7 +237,7 @@ describe('backtest lazy mode (skip to candidate ticks) equals the column mode', 
         expect(lazy.firing).toEqual(columnar.firing);
         expect(lazy.pending).toEqual(columnar.pending);
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   }, 120_000);
 });

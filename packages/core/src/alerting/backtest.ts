@@ -88,7 +88,7 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
       if (values === null) {
         const lazy = source as LazySeries;
         if (skip && core.state === 'inactive') {
-          k = nextCandidateTick(lazy.series, k, start, intervalMs, tickCount, compiled.windowMs, level);
+          k = compiled.reducer === 'rate' ? nextRateCandidateTick(lazy, k, start, intervalMs, tickCount, compiled.windowMs, level.value) : nextCandidateTick(lazy.series, k, start, intervalMs, tickCount, compiled.windowMs, level);
           if (k >= tickCount) break;
         }
         if (++lazy.computed > lazyBudget) {
@@ -314,6 +314,8 @@ interface LazySeries {
   readonly column: () => Float64Array;
   lo: number;
   hi: number;
+  /** For `rate`: the most samples any window holds, less one (computed on first use). */
+  pairs?: number;
 }
 
 /** The condition value of a lazy series at `t` (ticks ascending), equal to the evaluator's `conditionValueAt`. */
@@ -335,16 +337,67 @@ function advance(timestamps: Float64Array, at: number, end: number, t: number): 
 }
 
 /**
- * Whether a level can be skipped to its next candidate tick: a threshold rule whose reducer's value lies within the
- * window's samples (`last`, `avg`, `min`, `max`, percentiles), an ordered operator, and no "alerting" on no data (an
- * empty window would then be active).
+ * Whether a level can be skipped to its next candidate tick: a threshold rule, no "alerting" on no data (an empty
+ * window would then be active), and either
+ * - a reducer whose value lies within the window's samples (`last`, `avg`, `min`, `max`, percentiles) with an
+ *   ordered operator, or
+ * - `rate` above a positive threshold (`>` or `>=`), bounded by the largest increase between neighbours (see
+ *   `nextRateCandidateTick`).
  */
 function canSkip(rule: CompiledRule, level: CompiledLevel): boolean {
   if (rule.conditionType !== 'threshold' || rule.noData === 'alerting') return false;
   const r = rule.reducer;
-  if (r !== 'last' && r !== 'avg' && r !== 'min' && r !== 'max' && r !== 'percentile') return false;
   const o = level.operator;
+  if (r === 'rate') return (o === '>' || o === '>=') && level.value > 0;
+  if (r !== 'last' && r !== 'avg' && r !== 'min' && r !== 'max' && r !== 'percentile') return false;
   return o === '>' || o === '>=' || o === '<' || o === '<=';
+}
+
+/**
+ * The first tick at or after `from` whose window may hold a `rate` above `threshold` (> 0), or `tickCount`.
+ *
+ * With n samples in a window, Prometheus' change is the sum of the n - 1 increases between neighbours (a drop counts
+ * as the new value: the counter restarted from 0), and the extrapolation adds less than 1.1 average intervals at each
+ * end, so rate < (largest increase) × (n - 1 + 2.2) / window seconds. With n - 1 at most `pairs` (the most samples any
+ * window of the series holds, less one), a window whose increases are all at most
+ * threshold × window seconds / (pairs + 2.5) cannot reach the threshold. The scan looks for the first larger increase
+ * between samples newer than the window start of tick `from` (NaN samples skipped, NaN increases are candidates).
+ */
+function nextRateCandidateTick(lazy: LazySeries, from: number, start: number, intervalMs: number, tickCount: number, windowMs: number, threshold: number): number {
+  const { timestamps, values } = lazy.series;
+  const n = timestamps.length;
+  lazy.pairs ??= mostPairsInAWindow(timestamps, windowMs);
+  const limit = (threshold * (windowMs / 1000)) / (lazy.pairs + 2.5);
+  let j = upperBound(timestamps, start + from * intervalMs - windowMs);
+  let previous = NaN;
+  for (; j < n; j++) {
+    const v = values[j] as number;
+    if (v !== v) continue;
+    if (previous === previous && !((v >= previous ? v - previous : v) <= limit)) break;
+    previous = v;
+  }
+  return j >= n ? tickCount : firstTickAtOrAfter(timestamps[j] as number, from, start, intervalMs, tickCount);
+}
+
+/** The most samples any window `(t - windowMs, t]` of the series holds, less one (windows ending at samples suffice). */
+function mostPairsInAWindow(timestamps: Float64Array, windowMs: number): number {
+  let most = 0;
+  let lo = 0;
+  for (let hi = 0; hi < timestamps.length; hi++) {
+    const from = (timestamps[hi] as number) - windowMs;
+    while ((timestamps[lo] as number) <= from) lo++;
+    if (hi - lo > most) most = hi - lo;
+  }
+  return most;
+}
+
+/** The first tick index in [from, tickCount] whose time is at or after `t`. */
+function firstTickAtOrAfter(t: number, from: number, start: number, intervalMs: number, tickCount: number): number {
+  let k = Math.max(from, Math.ceil((t - start) / intervalMs));
+  // Exact in tick times, whatever the rounding of the division above.
+  while (k > from && start + (k - 1) * intervalMs >= t) k--;
+  while (k < tickCount && start + k * intervalMs < t) k++;
+  return k;
 }
 
 /**
@@ -375,11 +428,5 @@ function nextCandidateTick(series: Series, from: number, start: number, interval
       break;
   }
   while (j < n && !passes(values[j] as number)) j++;
-  if (j >= n) return tickCount;
-  const t = timestamps[j] as number;
-  let k = Math.max(from, Math.ceil((t - start) / intervalMs));
-  // Exact in tick times, whatever the rounding of the division above.
-  while (k > from && start + (k - 1) * intervalMs >= t) k--;
-  while (k < tickCount && start + k * intervalMs < t) k++;
-  return k;
+  return j >= n ? tickCount : firstTickAtOrAfter(timestamps[j] as number, from, start, intervalMs, tickCount);
 }
