@@ -2,7 +2,8 @@
 // the page must stay responsive while they compute.
 import type { DataSource } from '@vigil/core';
 import { createDemoSourceInThread } from './simulation';
-import type { FromWorker, ToWorker, WireError } from './workerProtocol';
+import { serveCalls, toWire } from './workerCalls';
+import type { FromWorker, SimulationCall, ToWorker } from './workerProtocol';
 
 /** The worker global, typed by hand: the project compiles with the DOM lib, which clashes with the webworker lib. */
 const scope = self as unknown as {
@@ -11,30 +12,9 @@ const scope = self as unknown as {
 };
 
 let source: DataSource | undefined;
-const aborts = new Map<number, AbortController>();
 const subscriptions = new Map<number, AbortController>();
-const queue: Extract<ToWorker, { type: 'call' }>[] = [];
-let draining = false;
 
-function post(message: FromWorker): void {
-  scope.postMessage(message);
-}
-
-function toWire(error: unknown): WireError {
-  if (error instanceof Error) {
-    const details = error as Error & { code?: unknown; retryable?: unknown; status?: unknown };
-    return {
-      name: error.name,
-      code: typeof details.code === 'string' ? details.code : undefined,
-      message: error.message,
-      retryable: typeof details.retryable === 'boolean' ? details.retryable : undefined,
-      status: typeof details.status === 'number' ? details.status : undefined,
-    };
-  }
-  return { name: 'Error', code: undefined, message: String(error), retryable: undefined, status: undefined };
-}
-
-async function run(call: Extract<ToWorker, { type: 'call' }>, signal: AbortSignal): Promise<unknown> {
+function run(call: SimulationCall, signal: AbortSignal): Promise<unknown> {
   if (source === undefined) throw new Error('simulation worker used before init');
   switch (call.method) {
     case 'queryRange':
@@ -54,32 +34,7 @@ async function run(call: Extract<ToWorker, { type: 'call' }>, signal: AbortSigna
   }
 }
 
-/** One call at a time, yielding between calls so abort messages that arrived meanwhile are seen first. */
-async function drain(): Promise<void> {
-  if (draining) return;
-  draining = true;
-  try {
-    while (queue.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      const call = queue.shift();
-      if (call === undefined) break;
-      const controller = aborts.get(call.id);
-      if (controller === undefined || controller.signal.aborted) {
-        aborts.delete(call.id);
-        continue; // the page stopped waiting for it
-      }
-      try {
-        post({ type: 'result', id: call.id, value: await run(call, controller.signal) });
-      } catch (error) {
-        post({ type: 'error', id: call.id, error: toWire(error) });
-      } finally {
-        aborts.delete(call.id);
-      }
-    }
-  } finally {
-    draining = false;
-  }
-}
+const calls = serveCalls<SimulationCall>((reply) => scope.postMessage(reply), run);
 
 scope.onmessage = (event) => {
   const message = event.data;
@@ -88,20 +43,16 @@ scope.onmessage = (event) => {
       source = createDemoSourceInThread(message.params);
       break;
     case 'call':
-      aborts.set(message.id, new AbortController());
-      queue.push(message);
-      void drain();
-      break;
     case 'abort':
-      aborts.get(message.id)?.abort();
+      calls.accept(message);
       break;
     case 'subscribe': {
       const controller = new AbortController();
       subscriptions.set(message.id, controller);
-      source?.subscribe?.((update) => post({ type: 'live', id: message.id, update }), {
+      source?.subscribe?.((update) => scope.postMessage({ type: 'live', id: message.id, update }), {
         signal: controller.signal,
         ...(message.intervalMs === undefined ? {} : { intervalMs: message.intervalMs }),
-        onError: (error) => post({ type: 'live-error', id: message.id, error: toWire(error) }),
+        onError: (error) => scope.postMessage({ type: 'live-error', id: message.id, error: toWire(error) }),
       });
       break;
     }
