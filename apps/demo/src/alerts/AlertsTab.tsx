@@ -1,12 +1,12 @@
-import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
-import type { AlertRule, Silence } from '@vigil/core/alerting';
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import type { Alert, AlertRule, Silence } from '@vigil/core/alerting';
 import { AlertHistory, AlertRuleBuilder, AlertsPanel, SilenceEditor, VigilSourceProvider, matchersForAlert, useLiveRange, type SilenceDraft } from '@vigil/react';
 import { RANGE_LABEL, RANGE_MS } from '../lib/params';
 import { stepFor } from '../lib/queries';
 import type { DemoTabProps } from '../shell/tabProps';
 import { createAlertsSource } from './alertsSource';
 import { DEMO_CHANNELS, DEMO_RULES, RULE_UNITS } from './demoRules';
-import { useDemoAlerts } from './useDemoAlerts';
+import { useDemoAlerts, type Acknowledgement } from './useDemoAlerts';
 
 const panel: CSSProperties = {
   boxSizing: 'border-box',
@@ -51,20 +51,44 @@ function Tab({ range: rangeKey, live, clock, params, source }: DemoTabProps & { 
   const range = useLiveRange(windowMs, { alignMs: stepMs, now: clock, paused: !live, intervalMs: Math.max(params.tickMs, 5_000) });
   const [rules, setRules] = useState<readonly AlertRule[]>(DEMO_RULES);
   const [silences, setSilences] = useState<readonly Silence[]>([]);
+  // Acknowledgements are inputs of every replay, each at the tick it was made on, so they survive the range moving.
+  const [acknowledgements, setAcknowledgements] = useState<readonly Acknowledgement[]>([]);
   const [editing, setEditing] = useState<{ readonly index: number | null; readonly rule: AlertRule }>({ index: 0, rule: DEMO_RULES[0] as AlertRule });
   const [silenceDraft, setSilenceDraft] = useState<SilenceDraft | null>(null);
   const [saved, setSaved] = useState<string | undefined>(undefined);
-  const state = useDemoAlerts(source, rules, silences, range, stepMs);
+  const state = useDemoAlerts(source, rules, silences, acknowledgements, range, stepMs);
   const activeSilences = silences.filter((silence) => silence.endsAt > range.end);
   const silencedCount = state.silencedInstances.length;
   const builderRange = useMemo(() => ({ start: range.start, end: range.end }), [range.start, range.end]);
+
+  // The Acknowledge button goes away once the engine holds the acknowledgement: keep keyboard focus in that row.
+  const panelRef = useRef<HTMLElement>(null);
+  const focusAfterAck = useRef<string | undefined>(undefined);
+  /** Acknowledges the engine's group of `alert` at the tick on screen (the panel has no say: it shows what the engine holds). */
+  const acknowledge = (alert: Alert) => {
+    const group = state.groups.find((candidate) => candidate.fingerprints.includes(alert.fingerprint));
+    const time = state.evaluatedAt;
+    if (group === undefined || time === undefined) return;
+    if (acknowledgements.some((ack) => ack.groupKey === group.groupKey && ack.time === time)) return;
+    focusAfterAck.current = alert.fingerprint;
+    setAcknowledgements([...acknowledgements, { groupKey: group.groupKey, time }]);
+  };
+  useEffect(() => {
+    const fingerprint = focusAfterAck.current;
+    if (fingerprint === undefined || !state.acknowledged.includes(fingerprint)) return;
+    focusAfterAck.current = undefined;
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    const row = [...(panelRef.current?.querySelectorAll<HTMLElement>('[data-fingerprint]') ?? [])].find((element) => element.dataset['fingerprint'] === fingerprint);
+    row?.querySelector<HTMLButtonElement>('button')?.focus();
+  }, [state.acknowledged]);
+  const notifications = state.notifications;
 
   const openSilence = (labels: Readonly<Record<string, string>> | undefined) => {
     setSilenceDraft({ matchers: labels ? matchersForAlert(labels) : [{ name: '', value: '', isRegex: false, isEqual: true }], startsAt: range.end, endsAt: range.end + 2 * 3_600_000, comment: '', createdBy: 'demo user' });
   };
 
   return (
-    <div style={{ display: 'grid', gap: 16 }} data-region="alerts" data-alert-status={state.status}>
+    <div style={{ display: 'grid', gap: 16 }} data-region="alerts" data-alert-status={state.status} data-alert-evaluating={state.evaluating || undefined} data-alert-incremental={state.incremental || undefined} data-evaluated-at={state.evaluatedAt} data-evaluated-span={state.evaluatedRange === undefined ? undefined : state.evaluatedRange.end - state.evaluatedRange.start}>
       <div style={{ display: 'flex', flexWrap: 'wrap', justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
         <div>
           <h2 style={{ margin: 0, fontSize: '1.125rem' }}>Alerts</h2>
@@ -77,13 +101,15 @@ function Tab({ range: rangeKey, live, clock, params, source }: DemoTabProps & { 
 
       <div style={{ display: 'grid', gap: 16, gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 420px), 1fr))', alignItems: 'start' }}>
         <AlertsPanel
+          ref={panelRef}
           alerts={state.status === 'ready' ? state.alerts : undefined}
           loading={state.status === 'loading'}
           error={state.status === 'error' ? state.error : undefined}
           now={range.end}
           headingLevel={3}
           title="Firing now"
-          onAcknowledge={() => {}}
+          acknowledged={state.acknowledged}
+          onAcknowledge={acknowledge}
           onSilence={(alert) => openSilence(alert.labels)}
           emptyText="Nothing is firing in this range."
           data-testid="alerts-panel"
@@ -95,14 +121,16 @@ function Tab({ range: rangeKey, live, clock, params, source }: DemoTabProps & { 
             </h3>
             <ul style={{ display: 'grid', gap: 6, margin: 0, padding: 0, listStyle: 'none' }}>
               {rules.map((rule, index) => {
-                const firing = state.alerts.filter((alert) => alert.labels['alertname'] === rule.name).length;
+                const firing = state.alerts.filter((alert) => alert.labels['alertname'] === rule.name);
+                const acked = firing.filter((alert) => state.acknowledged.includes(alert.fingerprint)).length;
                 return (
                   <li key={rule.id} style={{ display: 'flex', justifyContent: 'space-between', gap: 8, alignItems: 'center' }} data-rule={rule.id}>
                     <span style={{ minWidth: 0 }}>
                       <span style={{ fontWeight: 600 }}>{rule.name}</span>
                       <span style={{ color: 'var(--vigil-fg-muted)', fontSize: '0.75rem' }}>
                         {' '}
-                        · {firing === 0 ? 'quiet' : `${firing} firing`}
+                        · {firing.length === 0 ? 'quiet' : `${firing.length} firing`}
+                        {acked > 0 ? `, ${acked} acknowledged` : ''}
                         {state.ruleErrors[rule.id] ? ` · query failed: ${state.ruleErrors[rule.id]}` : ''}
                       </span>
                     </span>
@@ -113,6 +141,9 @@ function Tab({ range: rangeKey, live, clock, params, source }: DemoTabProps & { 
                 );
               })}
             </ul>
+            <p style={{ margin: '8px 0 0', color: 'var(--vigil-fg-muted)', fontSize: '0.8125rem' }} data-testid="alerts-notifications" data-repeats={notifications.repeat}>
+              Notifications over the range: {notifications.firing} firing, {notifications.repeat} {notifications.repeat === 1 ? 'repeat' : 'repeats'}, {notifications.resolved} resolved. An acknowledged group gets no repeats until it resolves.
+            </p>
             <div style={{ display: 'flex', gap: 8, marginTop: 10 }}>
               <button
                 type="button"
@@ -213,8 +244,9 @@ function sharedSource(props: DemoTabProps): ReturnType<typeof createAlertsSource
 
 /**
  * The demo's Alerts tab: three rules (5xx ratio, p95 latency, CPU) on the simulated fleet, evaluated tick by tick
- * by the real engine over the selected range, with a scripted checkout 5xx burst that makes the error-rate rule fire.
- * Firing alerts (acknowledge, silence), a state timeline per rule, and the rule builder with its backtest preview.
+ * by the real engine over the selected range (in a Web Worker), with a scripted checkout 5xx burst that makes the
+ * error-rate rule fire. Firing alerts (acknowledge through the engine, silence), a state timeline per rule, and the rule
+ * builder with its backtest preview.
  */
 export function AlertsTab(props: DemoTabProps) {
   const [source] = useState(() => sharedSource(props));
