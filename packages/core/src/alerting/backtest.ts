@@ -3,7 +3,7 @@ import { assertTimeRange } from '../series/create';
 import type { Series } from '../series/types';
 import { alertFingerprint } from './labels';
 import { alertSeriesLabels, assertDistinctSeries, instanceLabels } from './evaluator';
-import { conditionValuesAtTicks, reduceWindow, scratchColumn, SLOT_TICKS, SLOT_VALUES, upperBound } from './reduce';
+import { conditionValuesAtTicks, reduceWindow, scratchColumn, SLOT_LAZY, SLOT_TICKS, SLOT_VALUES, upperBound } from './reduce';
 import { inactiveCore, levelActive, step } from './state';
 import type { ActiveReason, AlertRule, ThresholdOperator, AlertTransition, BacktestInput, BacktestInterval, BacktestResult } from './types';
 import { compileRule } from './validate';
@@ -88,13 +88,22 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
       if (values === null) {
         const lazy = source as LazySeries;
         if (skip && core.state === 'inactive') {
-          k = compiled.reducer === 'rate' ? nextRateCandidateTick(lazy, k, start, intervalMs, tickCount, compiled.windowMs, level.value) : nextCandidateTick(lazy.series, k, start, intervalMs, tickCount, compiled.windowMs, level);
+          k = nextCandidateTick(lazy, compiled, level, k, start, intervalMs, tickCount);
           if (k >= tickCount) break;
         }
         if (++lazy.computed > lazyBudget) {
           values = lazy.column();
           v = values[k] as number;
-        } else v = lazyValue(lazy, compiled, start + k * intervalMs);
+        } else if (lazy.shared.known !== undefined && lazy.shared.known[k] === 1) {
+          lazy.computed--;
+          v = lazy.shared.cache[k] as number;
+        } else {
+          v = lazyValue(lazy, compiled, start + k * intervalMs);
+          if (lazy.shared.known !== undefined) {
+            lazy.shared.cache[k] = v;
+            lazy.shared.known[k] = 1;
+          }
+        }
       } else v = values[k] as number;
       const now = start + k * intervalMs;
       let active: boolean | null;
@@ -201,8 +210,11 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
       let column: Float64Array | undefined;
       const columnOf = (): Float64Array => (column ??= conditionValuesAtTicks(s, compiled, tickTimes(), scratchColumn(SLOT_VALUES, tickCount)));
       const lazy = !includeValues && compiled.levels.some((level) => canSkip(compiled, level));
+      // With two levels, the values one computed lazily are kept for the other.
+      const twoLevels = lazy && compiled.levels.length > 1;
+      const shared: SharedLazy = { cache: twoLevels ? scratchColumn(SLOT_LAZY, tickCount) : NO_VALUES, known: twoLevels ? knownFlags(tickCount) : undefined };
       for (const level of compiled.levels) {
-        if (lazy && column === undefined && canSkip(compiled, level)) run(seriesLabels, level, null, false, { series: s, computed: 0, column: columnOf, lo: 0, hi: 0 });
+        if (lazy && column === undefined && canSkip(compiled, level)) run(seriesLabels, level, null, false, { series: s, computed: 0, column: columnOf, lo: 0, hi: 0, shared });
         else run(seriesLabels, level, columnOf(), false);
       }
       if (includeValues) keep(seriesLabels, columnOf());
@@ -314,8 +326,29 @@ interface LazySeries {
   readonly column: () => Float64Array;
   lo: number;
   hi: number;
-  /** For `rate`: the most samples any window holds, less one (computed on first use). */
-  pairs?: number;
+  /** What the levels of the rule share for this series. */
+  readonly shared: SharedLazy;
+}
+
+/** Per series, shared by the levels of a rule in the lazy mode of `backtest`. */
+interface SharedLazy {
+  /** Where a level may start to pass (found on first use). */
+  candidates?: Candidates;
+  /** Values computed by any level at tick k, where `known[k]` is 1 (rules with two levels only). */
+  readonly cache: Float64Array;
+  readonly known: Uint8Array | undefined;
+}
+
+let knownScratch = new Uint8Array(0);
+const NO_VALUES = new Float64Array(0);
+
+/** `n` cleared flags, in a buffer reused across series and backtests (up to the scratch columns' size). */
+function knownFlags(n: number): Uint8Array {
+  if (n > 1 << 17) return new Uint8Array(n);
+  if (knownScratch.length < n) knownScratch = new Uint8Array(Math.min(1 << 17, Math.max(n, 2 * knownScratch.length)));
+  const flags = knownScratch.subarray(0, n);
+  flags.fill(0);
+  return flags;
 }
 
 /** The condition value of a lazy series at `t` (ticks ascending), equal to the evaluator's `conditionValueAt`. */
@@ -353,32 +386,6 @@ function canSkip(rule: CompiledRule, level: CompiledLevel): boolean {
   return o === '>' || o === '>=' || o === '<' || o === '<=';
 }
 
-/**
- * The first tick at or after `from` whose window may hold a `rate` above `threshold` (> 0), or `tickCount`.
- *
- * With n samples in a window, Prometheus' change is the sum of the n - 1 increases between neighbours (a drop counts
- * as the new value: the counter restarted from 0), and the extrapolation adds less than 1.1 average intervals at each
- * end, so rate < (largest increase) × (n - 1 + 2.2) / window seconds. With n - 1 at most `pairs` (the most samples any
- * window of the series holds, less one), a window whose increases are all at most
- * threshold × window seconds / (pairs + 2.5) cannot reach the threshold. The scan looks for the first larger increase
- * between samples newer than the window start of tick `from` (NaN samples skipped, NaN increases are candidates).
- */
-function nextRateCandidateTick(lazy: LazySeries, from: number, start: number, intervalMs: number, tickCount: number, windowMs: number, threshold: number): number {
-  const { timestamps, values } = lazy.series;
-  const n = timestamps.length;
-  lazy.pairs ??= mostPairsInAWindow(timestamps, windowMs);
-  const limit = (threshold * (windowMs / 1000)) / (lazy.pairs + 2.5);
-  let j = upperBound(timestamps, start + from * intervalMs - windowMs);
-  let previous = NaN;
-  for (; j < n; j++) {
-    const v = values[j] as number;
-    if (v !== v) continue;
-    if (previous === previous && !((v >= previous ? v - previous : v) <= limit)) break;
-    previous = v;
-  }
-  return j >= n ? tickCount : firstTickAtOrAfter(timestamps[j] as number, from, start, intervalMs, tickCount);
-}
-
 /** The most samples any window `(t - windowMs, t]` of the series holds, less one (windows ending at samples suffice). */
 function mostPairsInAWindow(timestamps: Float64Array, windowMs: number): number {
   let most = 0;
@@ -401,32 +408,119 @@ function firstTickAtOrAfter(t: number, from: number, start: number, intervalMs: 
 }
 
 /**
- * The first tick at or after `from` whose window `(t - windowMs, t]` may hold a sample passing the level's threshold
- * (`tickCount` if none): the first passing sample newer than the window start of tick `from`, then the first tick at
- * or after its time. Every tick in between has no passing sample in its window, so no passing value.
+ * The samples where a level may start to pass, found once per series for the loosest level and shared by the levels:
+ * - for `last`, `avg`, `min`, `max` and percentiles, the samples that pass the loosest threshold (`begin` and `end`
+ *   are the same array);
+ * - for `rate` above a positive threshold, the increases between neighbouring samples (NaN skipped) larger than the
+ *   loosest level's limit, `begin` and `end` being the two samples. With n samples in a window, Prometheus' change is
+ *   the sum of the n - 1 increases (a drop counts as the new value: the counter restarted from 0), and the
+ *   extrapolation adds less than 1.1 average intervals at each end, so rate < (largest increase) × (n - 1 + 2.2) /
+ *   window seconds. With n - 1 at most `pairs` (the most samples any window of the series holds, less one), a window
+ *   whose increases are all at most threshold × window seconds / (pairs + 2.5) cannot reach the threshold.
+ * NaN never passes; a NaN increase (∞ − ∞) is a candidate.
  */
-function nextCandidateTick(series: Series, from: number, start: number, intervalMs: number, tickCount: number, windowMs: number, level: CompiledLevel): number {
+interface Candidates {
+  readonly begin: Int32Array;
+  readonly end: Int32Array;
+  readonly count: number;
+  /** For `rate`: window seconds / (pairs + 2.5), the factor from a threshold to its increase limit. */
+  readonly rateFactor: number;
+}
+
+let candidateBegin = new Int32Array(0);
+let candidateEnd = new Int32Array(0);
+
+function findCandidates(series: Series, rule: CompiledRule): Candidates {
   const { timestamps, values } = series;
   const n = timestamps.length;
-  let j = upperBound(timestamps, start + from * intervalMs - windowMs);
-  const threshold = level.value;
-  // NaN never passes. Four samples per step (about twice as fast as one by one), then the passing one among them.
-  const ordered = level.operator;
-  const passes = (v: number): boolean => (ordered === '>' ? v > threshold : ordered === '>=' ? v >= threshold : ordered === '<' ? v < threshold : v <= threshold);
-  switch (ordered) {
-    case '>':
-      for (; j + 3 < n; j += 4) if ((values[j] as number) > threshold || (values[j + 1] as number) > threshold || (values[j + 2] as number) > threshold || (values[j + 3] as number) > threshold) break;
-      break;
-    case '>=':
-      for (; j + 3 < n; j += 4) if ((values[j] as number) >= threshold || (values[j + 1] as number) >= threshold || (values[j + 2] as number) >= threshold || (values[j + 3] as number) >= threshold) break;
-      break;
-    case '<':
-      for (; j + 3 < n; j += 4) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold) break;
-      break;
-    default:
-      for (; j + 3 < n; j += 4) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold) break;
-      break;
+  if (candidateBegin.length < n) {
+    candidateBegin = new Int32Array(n);
+    candidateEnd = new Int32Array(n);
   }
-  while (j < n && !passes(values[j] as number)) j++;
-  return j >= n ? tickCount : firstTickAtOrAfter(timestamps[j] as number, from, start, intervalMs, tickCount);
+  const begin = candidateBegin;
+  const end = candidateEnd;
+  const levels = rule.levels.filter((level) => canSkip(rule, level));
+  const operator = (levels[0] as CompiledLevel).operator;
+  let threshold = (levels[0] as CompiledLevel).value;
+  for (const level of levels) if (operator === '>' || operator === '>=' ? level.value < threshold : level.value > threshold) threshold = level.value;
+  let count = 0;
+  if (rule.reducer === 'rate') {
+    const rateFactor = rule.windowMs / 1000 / (mostPairsInAWindow(timestamps, rule.windowMs) + 2.5);
+    const limit = threshold * rateFactor;
+    let previous = NaN;
+    let at = -1;
+    for (let j = 0; j < n; j++) {
+      const v = values[j] as number;
+      if (v !== v) continue;
+      if (at >= 0 && !((v >= previous ? v - previous : v) <= limit)) {
+        begin[count] = at;
+        end[count++] = j;
+      }
+      previous = v;
+      at = j;
+    }
+    return { begin, end, count, rateFactor };
+  }
+  // One loop per operator (the comparison is not switched per sample), four samples per step: passing samples are
+  // rare, so most steps are four comparisons and one branch.
+  const passes = (v: number): boolean => (operator === '>' ? v > threshold : operator === '>=' ? v >= threshold : operator === '<' ? v < threshold : v <= threshold);
+  let j = 0;
+  for (;;) {
+    switch (operator) {
+      case '>':
+        for (; j + 3 < n; j += 4) if ((values[j] as number) > threshold || (values[j + 1] as number) > threshold || (values[j + 2] as number) > threshold || (values[j + 3] as number) > threshold) break;
+        break;
+      case '>=':
+        for (; j + 3 < n; j += 4) if ((values[j] as number) >= threshold || (values[j + 1] as number) >= threshold || (values[j + 2] as number) >= threshold || (values[j + 3] as number) >= threshold) break;
+        break;
+      case '<':
+        for (; j + 3 < n; j += 4) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold) break;
+        break;
+      default:
+        for (; j + 3 < n; j += 4) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold) break;
+        break;
+    }
+    // The step that stopped the loop (or the last few samples): one by one.
+    const stop = Math.min(n, j + 4);
+    for (; j < stop; j++) if (passes(values[j] as number)) begin[count++] = j;
+    if (j >= n) break;
+  }
+  return { begin, end: begin, count, rateFactor: 0 };
+}
+
+/**
+ * The first tick at or after `from` whose window `(t - windowMs, t]` may hold a value passing the level, or
+ * `tickCount`: the first candidate (see `Candidates`) that passes this level and begins after the window start of
+ * tick `from`, then the first tick at or after the candidate's end. Every tick in between has no such candidate in
+ * its window, so no passing value.
+ */
+function nextCandidateTick(lazy: LazySeries, rule: CompiledRule, level: CompiledLevel, from: number, start: number, intervalMs: number, tickCount: number): number {
+  const { timestamps, values } = lazy.series;
+  const candidates = (lazy.shared.candidates ??= findCandidates(lazy.series, rule));
+  const { begin, end, count } = candidates;
+  const first = upperBound(timestamps, start + from * intervalMs - rule.windowMs);
+  // The first candidate beginning at or after `first`, by binary search (begin is ascending).
+  let a = 0;
+  let b = count;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if ((begin[mid] as number) < first) a = mid + 1;
+    else b = mid;
+  }
+  const threshold = level.value;
+  if (rule.reducer === 'rate') {
+    const limit = threshold * candidates.rateFactor;
+    for (; a < count; a++) {
+      const before = values[begin[a] as number] as number;
+      const v = values[end[a] as number] as number;
+      if (!((v >= before ? v - before : v) <= limit)) break;
+    }
+  } else {
+    const operator = level.operator;
+    for (; a < count; a++) {
+      const v = values[begin[a] as number] as number;
+      if (operator === '>' ? v > threshold : operator === '>=' ? v >= threshold : operator === '<' ? v < threshold : v <= threshold) break;
+    }
+  }
+  return a >= count ? tickCount : firstTickAtOrAfter(timestamps[end[a] as number] as number, from, start, intervalMs, tickCount);
 }

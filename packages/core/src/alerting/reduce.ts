@@ -17,6 +17,8 @@ const SLOT_EARLIER_TICKS = 2;
 const SLOT_EARLIER_VALUES = 3;
 /** The sorted window of a percentile, or the deque of a min/max. */
 const SLOT_WINDOW = 4;
+/** Values a lazy backtest computed, shared by the levels of a rule. @internal */
+export const SLOT_LAZY = 5;
 
 /**
  * Columns reused across backtests, by slot (a backtest of 30 days of minutes needs three of 43,200 doubles; freshly
