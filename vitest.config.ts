@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['packages/{core,adapters,cli}/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['packages/{core,adapters,cli}/src/**/*.test.ts', 'scripts/**/*.test.ts', 'apps/demo/src/**/*.test.ts'],
         },
       },
       {
