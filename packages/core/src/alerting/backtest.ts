@@ -375,7 +375,7 @@ function advance(timestamps: Float64Array, at: number, end: number, t: number): 
  * - a reducer whose value lies within the window's samples (`last`, `avg`, `min`, `max`, percentiles) with an
  *   ordered operator, or
  * - `rate` above a positive threshold (`>` or `>=`), bounded by the largest increase between neighbours (see
- *   `nextRateCandidateTick`).
+ *   `Candidates`).
  */
 function canSkip(rule: CompiledRule, level: CompiledLevel): boolean {
   if (rule.conditionType !== 'threshold' || rule.noData === 'alerting') return false;
@@ -427,18 +427,25 @@ interface Candidates {
   readonly rateFactor: number;
 }
 
+// Reused across series and backtests (series are run one after the other, so one series' candidates are done with
+// before the next one's are found); like the scratch columns, kept only up to 2^17 samples.
 let candidateBegin = new Int32Array(0);
 let candidateEnd = new Int32Array(0);
 
+/** The candidates of one series (see `Candidates`), for the loosest of the rule's levels that can skip. */
 function findCandidates(series: Series, rule: CompiledRule): Candidates {
   const { timestamps, values } = series;
   const n = timestamps.length;
-  if (candidateBegin.length < n) {
-    candidateBegin = new Int32Array(n);
-    candidateEnd = new Int32Array(n);
+  let begin = candidateBegin;
+  let end = candidateEnd;
+  if (begin.length < n) {
+    begin = new Int32Array(n);
+    end = new Int32Array(n);
+    if (n <= 1 << 17) {
+      candidateBegin = begin;
+      candidateEnd = end;
+    }
   }
-  const begin = candidateBegin;
-  const end = candidateEnd;
   const levels = rule.levels.filter((level) => canSkip(rule, level));
   const operator = (levels[0] as CompiledLevel).operator;
   let threshold = (levels[0] as CompiledLevel).value;
