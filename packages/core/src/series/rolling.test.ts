@@ -38,6 +38,15 @@ describe('rolling', () => {
     expect(() => rolling(s, { windowMs: 1, aggregate: 'median' as never })).toThrow(ValidationError);
   });
 
+  it('removing a far-off sample leaves an exact standard deviation (cases the property below found)', () => {
+    const s = createSeries({ timestamps: [1, 2, 3], values: [-7.275957614183426e-12, 262143.99988739108, 5] });
+    expect(Array.from(rolling(s, { windowMs: 1, aggregate: 'stddev' }).values)).toEqual([0, 0, 0]);
+    expect(Array.from(rolling(s, { windowMs: 1, aggregate: 'mean' }).values)).toEqual([-7.275957614183426e-12, 262143.99988739108, 5]);
+    // Two equal samples left once a far-off one has gone: 0, not the rounding of removing 849821 (0.0078).
+    const left = createSeries({ timestamps: [1, 2, 6], values: [849821.3411729928, 0, 0] });
+    expect(Array.from(rolling(left, { windowMs: 5, aggregate: 'stddev' }).values)).toEqual([0, 849821.3411729928 / 2, 0]);
+  });
+
   it('agrees with a per-point oracle', () => {
     const aggregates: RollingAggregate[] = ['mean', 'sum', 'min', 'max', 'count', 'stddev'];
     fc.assert(

@@ -72,6 +72,9 @@ function rollingExtreme(timestamps: Float64Array, values: Float64Array, windowMs
   }
 }
 
+/** A removal whose share of the sum of squares is this many times what is left leaves too few exact digits. */
+const CANCELLATION = 1024;
+
 function rollingMoments(timestamps: Float64Array, values: Float64Array, windowMs: number, aggregate: 'mean' | 'sum' | 'count' | 'stddev', out: Float64Array): void {
   // The window state lives in plain locals updated inline (no closures), which keeps the loop fast on millions of
   // points. Adding and removing a sample are the same update with sign +1 or -1.
@@ -84,6 +87,8 @@ function rollingMoments(timestamps: Float64Array, values: Float64Array, windowMs
   let compensation = 0;
   let mean = 0; // Welford, over the finite samples
   let squaredDeviations = 0;
+  let cancelled = false;
+  let recomputeBudget = 1024;
 
   for (let i = 0; i < values.length; i++) {
     const windowStart = (timestamps[i] as number) - windowMs;
@@ -107,7 +112,11 @@ function rollingMoments(timestamps: Float64Array, values: Float64Array, windowMs
             sum = next;
             const delta = v - mean;
             mean += (sign * delta) / finiteCount;
-            squaredDeviations += sign * delta * (v - mean);
+            const change = delta * (v - mean);
+            squaredDeviations += sign * change;
+            // Removing a far-off sample cancels most of the sum of squares: what is left is mostly rounding
+            // (0.0078 instead of 0 for [0, 0] once 849821 has left). Recompute the window then, below.
+            if (sign < 0 && Math.abs(change) > CANCELLATION * squaredDeviations) cancelled = true;
           }
         }
       }
@@ -115,6 +124,34 @@ function rollingMoments(timestamps: Float64Array, values: Float64Array, windowMs
       index = lo++;
       sign = -1;
     }
+
+    if (cancelled && aggregate === 'stddev') {
+      cancelled = false;
+      // Two passes over the window's finite samples, within a budget of 8 samples read per output point (so a
+      // series built to cancel at every step still runs in linear time; it keeps the running values past that).
+      if (finiteCount <= 1) {
+        mean = finiteCount === 1 ? sum + compensation : 0;
+        squaredDeviations = 0;
+      } else if (recomputeBudget >= 2 * (i + 1 - lo)) {
+        recomputeBudget -= 2 * (i + 1 - lo);
+        let total = 0;
+        for (let j = lo; j <= i; j++) {
+          const x = values[j] as number;
+          if (Number.isFinite(x)) total += x;
+        }
+        mean = total / finiteCount;
+        let squares = 0;
+        let residual = 0;
+        for (let j = lo; j <= i; j++) {
+          const x = values[j] as number;
+          if (!Number.isFinite(x)) continue;
+          squares += (x - mean) * (x - mean);
+          residual += x - mean;
+        }
+        squaredDeviations = squares - (residual * residual) / finiteCount;
+      }
+    }
+    recomputeBudget += 8;
 
     if (aggregate === 'count') {
       out[i] = count;
