@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createSeries } from '../series/create';
 import type { Series } from '../series/types';
 import { VigilError } from '../errors';
-import { backtest } from './backtest';
+import { backtest, mostPairsInAWindow } from './backtest';
 import { createAlertEvaluator } from './evaluator';
 import { conditionValueAt, reduceAt, reduceAtTicks } from './reduce';
 import { compileRule } from './validate';
@@ -188,6 +188,20 @@ describe('backtest agrees with tick-by-tick evaluation', () => {
 });
 
 describe('backtest lazy mode (skip to candidate ticks) equals the column mode', () => {
+  it('mostPairsInAWindow is the most samples any window holds, less one, on regular grids (the shortcut) and irregular ones', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 60 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (step, jitter, windowMs, regular) => {
+        const timestamps: number[] = [];
+        let t = 0;
+        for (const j of jitter) timestamps.push((t += step + (regular ? 0 : j)));
+        let most = 0;
+        for (const end of timestamps) most = Math.max(most, timestamps.filter((x) => x > end - windowMs && x <= end).length - 1);
+        const got = mostPairsInAWindow(Float64Array.from(timestamps), windowMs);
+        expect(got).toBe(most);
+      }),
+      { numRuns: 500 },
+    );
+  });
   it('a rate just under the threshold with one larger step still fires (the skip bound is not too loose)', () => {
     // 540 per minute is 9/s; one step of 1000 lifts the 5-minute rate to 10.9/s, above 10/s, for the windows holding it.
     const values: number[] = [];

@@ -386,8 +386,23 @@ function canSkip(rule: CompiledRule, level: CompiledLevel): boolean {
   return o === '>' || o === '>=' || o === '<' || o === '<=';
 }
 
-/** The most samples any window `(t - windowMs, t]` of the series holds, less one (windows ending at samples suffice). */
-function mostPairsInAWindow(timestamps: Float64Array, windowMs: number): number {
+/** The most samples any window `(t - windowMs, t]` of the series holds, less one (windows ending at samples suffice). @internal */
+export function mostPairsInAWindow(timestamps: Float64Array, windowMs: number): number {
+  const n = timestamps.length;
+  if (n < 2) return 0;
+  // A regular grid (the common case: a range query at one step) holds ceil(windowMs / step) samples per window, at
+  // most; checking that every step is the same costs a quarter of the general count below.
+  const step = (timestamps[1] as number) - (timestamps[0] as number);
+  let regular = step > 0;
+  for (let i = 1; regular && i + 4 < n; i += 4) {
+    regular =
+      (timestamps[i + 1] as number) - (timestamps[i] as number) === step &&
+      (timestamps[i + 2] as number) - (timestamps[i + 1] as number) === step &&
+      (timestamps[i + 3] as number) - (timestamps[i + 2] as number) === step &&
+      (timestamps[i + 4] as number) - (timestamps[i + 3] as number) === step;
+  }
+  for (let i = Math.max(1, n - 5); regular && i + 1 < n; i++) regular = (timestamps[i + 1] as number) - (timestamps[i] as number) === step;
+  if (regular) return Math.min(n, Math.ceil(windowMs / step)) - 1;
   let most = 0;
   let lo = 0;
   for (let hi = 0; hi < timestamps.length; hi++) {
