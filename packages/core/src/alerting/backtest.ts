@@ -3,8 +3,8 @@ import { assertTimeRange } from '../series/create';
 import type { Series } from '../series/types';
 import { alertFingerprint } from './labels';
 import { alertSeriesLabels, assertDistinctSeries, instanceLabels } from './evaluator';
-import { conditionValuesAtTicks, reduceWindow, scratchColumn, SLOT_LAZY, SLOT_TICKS, SLOT_VALUES, upperBound } from './reduce';
-import { inactiveCore, levelActive, step } from './state';
+import { conditionValuesAtTicks, firstPassing, loosestThreshold, reduceWindow, REUSED_COLUMN_MAX, scratchColumn, SLOT_LAZY, SLOT_TICKS, SLOT_VALUES, upperBound } from './reduce';
+import { inactiveCore, levelActive, passes, step } from './state';
 import type { ActiveReason, AlertRule, ThresholdOperator, AlertTransition, BacktestInput, BacktestInterval, BacktestResult } from './types';
 import { compileRule } from './validate';
 import type { CompiledLevel, CompiledRule } from './validate';
@@ -344,8 +344,8 @@ const NO_VALUES = new Float64Array(0);
 
 /** `n` cleared flags, in a buffer reused across series and backtests (up to the scratch columns' size). */
 function knownFlags(n: number): Uint8Array {
-  if (n > 1 << 17) return new Uint8Array(n);
-  if (knownScratch.length < n) knownScratch = new Uint8Array(Math.min(1 << 17, Math.max(n, 2 * knownScratch.length)));
+  if (n > REUSED_COLUMN_MAX) return new Uint8Array(n);
+  if (knownScratch.length < n) knownScratch = new Uint8Array(Math.min(REUSED_COLUMN_MAX, Math.max(n, 2 * knownScratch.length)));
   const flags = knownScratch.subarray(0, n);
   flags.fill(0);
   return flags;
@@ -443,7 +443,7 @@ interface Candidates {
 }
 
 // Reused across series and backtests (series are run one after the other, so one series' candidates are done with
-// before the next one's are found); like the scratch columns, kept only up to 2^17 samples.
+// before the next one's are found); like the scratch columns, kept only up to REUSED_COLUMN_MAX samples.
 let candidateBegin = new Int32Array(0);
 let candidateEnd = new Int32Array(0);
 
@@ -456,44 +456,20 @@ function findCandidates(series: Series, rule: CompiledRule): Candidates {
   if (begin.length < n) {
     begin = new Int32Array(n);
     end = new Int32Array(n);
-    if (n <= 1 << 17) {
+    if (n <= REUSED_COLUMN_MAX) {
       candidateBegin = begin;
       candidateEnd = end;
     }
   }
   const levels = rule.levels.filter((level) => canSkip(rule, level));
   const operator = (levels[0] as CompiledLevel).operator;
-  let threshold = (levels[0] as CompiledLevel).value;
-  for (const level of levels) if (operator === '>' || operator === '>=' ? level.value < threshold : level.value > threshold) threshold = level.value;
-  let count = 0;
+  const threshold = loosestThreshold(levels);
   if (rule.reducer === 'rate') {
     const rateFactor = rule.windowMs / 1000 / (mostPairsInAWindow(timestamps, rule.windowMs) + 2.5);
     return { begin, end, count: findRateCandidates(values, threshold * rateFactor, begin, end), rateFactor };
   }
-  // One loop per operator (the comparison is not switched per sample), four samples per step: passing samples are
-  // rare, so most steps are four comparisons and one branch.
-  const passes = (v: number): boolean => (operator === '>' ? v > threshold : operator === '>=' ? v >= threshold : operator === '<' ? v < threshold : v <= threshold);
-  let j = 0;
-  for (;;) {
-    switch (operator) {
-      case '>':
-        for (; j + 3 < n; j += 4) if ((values[j] as number) > threshold || (values[j + 1] as number) > threshold || (values[j + 2] as number) > threshold || (values[j + 3] as number) > threshold) break;
-        break;
-      case '>=':
-        for (; j + 3 < n; j += 4) if ((values[j] as number) >= threshold || (values[j + 1] as number) >= threshold || (values[j + 2] as number) >= threshold || (values[j + 3] as number) >= threshold) break;
-        break;
-      case '<':
-        for (; j + 3 < n; j += 4) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold) break;
-        break;
-      default:
-        for (; j + 3 < n; j += 4) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold) break;
-        break;
-    }
-    // The step that stopped the loop (or the last few samples): one by one.
-    const stop = Math.min(n, j + 4);
-    for (; j < stop; j++) if (passes(values[j] as number)) begin[count++] = j;
-    if (j >= n) break;
-  }
+  let count = 0;
+  for (let j = firstPassing(values, 0, n, operator, threshold); j < n; j = firstPassing(values, j + 1, n, operator, threshold)) begin[count++] = j;
   return { begin, end: begin, count, rateFactor: 0 };
 }
 
@@ -549,11 +525,7 @@ function nextCandidateTick(lazy: LazySeries, rule: CompiledRule, level: Compiled
       if (!((v >= before ? v - before : v) <= limit)) break;
     }
   } else {
-    const operator = level.operator;
-    for (; a < count; a++) {
-      const v = values[begin[a] as number] as number;
-      if (operator === '>' ? v > threshold : operator === '>=' ? v >= threshold : operator === '<' ? v < threshold : v <= threshold) break;
-    }
+    for (; a < count; a++) if (passes(values[begin[a] as number] as number, level.operator, threshold)) break;
   }
   return a >= count ? tickCount : firstTickAtOrAfter(timestamps[end[a] as number] as number, from, start, intervalMs, tickCount);
 }

@@ -1,6 +1,8 @@
 import { isStrictlyAscendingFinite } from '../series/create';
 import { counterChangesAt, rateInWindow } from '../series/rate';
 import type { Series } from '../series/types';
+import { passes } from './state';
+import type { ThresholdOperator } from './types';
 import type { CompiledLevel, CompiledRule } from './validate';
 
 /**
@@ -26,7 +28,8 @@ export const SLOT_LAZY = 5;
  * `REUSED_COLUMN_MAX` entries are kept; longer ones are allocated per call. Valid until the next call for the slot.
  */
 const reusedColumns: Float64Array[] = [];
-const REUSED_COLUMN_MAX = 1 << 17;
+/** @internal */
+export const REUSED_COLUMN_MAX = 1 << 17;
 
 /** A column of `n` entries (contents unspecified) for `slot`. @internal */
 export function scratchColumn(slot: number, n: number): Float64Array {
@@ -339,36 +342,45 @@ export function reduceWindow(series: Series, rule: CompiledRule, lo: number, hi:
  */
 export function windowCannotPass(series: Series, rule: CompiledRule, t: number, from: number): boolean {
   const { timestamps, values } = series;
+  const operator = (rule.levels[0] as CompiledLevel).operator;
+  if (operator === '==' || operator === '!=') return false;
   const hi = upperBound(timestamps, t, from);
-  let j = upperBound(timestamps, t - rule.windowMs, from, hi);
-  const levels = rule.levels;
+  const lo = upperBound(timestamps, t - rule.windowMs, from, hi);
+  return firstPassing(values, lo, hi, operator, loosestThreshold(rule.levels)) >= hi;
+}
+
+/** The loosest threshold of levels that share an ordered operator: the lowest for `>` and `>=`, the highest otherwise. @internal */
+export function loosestThreshold(levels: readonly CompiledLevel[]): number {
   const operator = (levels[0] as CompiledLevel).operator;
   let threshold = (levels[0] as CompiledLevel).value;
-  for (let i = 1; i < levels.length; i++) {
-    const v = (levels[i] as CompiledLevel).value;
-    if (operator === '>' || operator === '>=' ? v < threshold : v > threshold) threshold = v;
-  }
-  // NaN never passes.
+  for (const level of levels) if (operator === '>' || operator === '>=' ? level.value < threshold : level.value > threshold) threshold = level.value;
+  return threshold;
+}
+
+/**
+ * The first index in [from, to) whose value passes `threshold` under an ordered operator, or `to` (NaN never passes).
+ * One loop per operator, so the comparison is not switched per sample, four samples per step: where passing samples
+ * are rare most steps are four comparisons and one branch. @internal
+ */
+export function firstPassing(values: Float64Array, from: number, to: number, operator: ThresholdOperator, threshold: number): number {
+  let j = from;
   switch (operator) {
     case '>':
-      for (; j + 3 < hi; j += 4) if ((values[j] as number) > threshold || (values[j + 1] as number) > threshold || (values[j + 2] as number) > threshold || (values[j + 3] as number) > threshold) return false;
-      for (; j < hi; j++) if ((values[j] as number) > threshold) return false;
-      return true;
+      for (; j + 3 < to; j += 4) if ((values[j] as number) > threshold || (values[j + 1] as number) > threshold || (values[j + 2] as number) > threshold || (values[j + 3] as number) > threshold) break;
+      break;
     case '>=':
-      for (; j + 3 < hi; j += 4) if ((values[j] as number) >= threshold || (values[j + 1] as number) >= threshold || (values[j + 2] as number) >= threshold || (values[j + 3] as number) >= threshold) return false;
-      for (; j < hi; j++) if ((values[j] as number) >= threshold) return false;
-      return true;
+      for (; j + 3 < to; j += 4) if ((values[j] as number) >= threshold || (values[j + 1] as number) >= threshold || (values[j + 2] as number) >= threshold || (values[j + 3] as number) >= threshold) break;
+      break;
     case '<':
-      for (; j + 3 < hi; j += 4) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold) return false;
-      for (; j < hi; j++) if ((values[j] as number) < threshold) return false;
-      return true;
-    case '<=':
-      for (; j + 3 < hi; j += 4) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold) return false;
-      for (; j < hi; j++) if ((values[j] as number) <= threshold) return false;
-      return true;
+      for (; j + 3 < to; j += 4) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold) break;
+      break;
     default:
-      return false;
+      for (; j + 3 < to; j += 4) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold) break;
+      break;
   }
+  // The step that stopped the loop, or the last few samples: one by one.
+  for (; j < to; j++) if (passes(values[j] as number, operator, threshold)) return j;
+  return to;
 }
 
 /**
