@@ -119,11 +119,6 @@ export function hasSeriesShape(series: unknown): series is Series {
   return true;
 }
 
-/** `hasSeriesShape` plus every timestamp finite and ascending: accepts only what `validateSeries` accepts. @internal */
-export function isWellFormedSeries(series: unknown): boolean {
-  return hasSeriesShape(series) && checkedTailStart(series.timestamps, -Infinity) >= 0;
-}
-
 /** Where each series of a tick's input is checked from (see `checkedTailStart`); reused across rules. */
 let checkedFrom = new Int32Array(16);
 

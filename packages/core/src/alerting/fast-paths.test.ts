@@ -3,13 +3,16 @@ import fc from 'fast-check';
 import { quantile } from '../percentile/exact';
 import { validateSeries } from '../series/create';
 import type { Series } from '../series/types';
-import { createAlertEvaluator, isWellFormedSeries } from './evaluator';
+import { createAlertEvaluator, hasSeriesShape } from './evaluator';
 import { checkedTailStart, conditionValueAt, percentileCannotHold, reduceAt, windowCannotPass } from './reduce';
 import { levelActive } from './state';
 import { compileRule } from './validate';
 import type { AlertRule } from './types';
 
 // The performance fast paths must agree with the slow paths they bypass: each is checked against that path.
+
+/** The evaluator's pre-check of a series read in full: its shape, and every timestamp (no lookback start). */
+const isWellFormedSeries = (series: unknown): boolean => hasSeriesShape(series) && checkedTailStart(series.timestamps, -Infinity) >= 0;
 
 describe('isWellFormedSeries (allocation-free pre-check)', () => {
   const column = fc.array(fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0)), { maxLength: 12 });
