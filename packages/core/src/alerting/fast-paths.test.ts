@@ -3,16 +3,17 @@ import fc from 'fast-check';
 import { quantile } from '../percentile/exact';
 import { validateSeries } from '../series/create';
 import type { Series } from '../series/types';
-import { createAlertEvaluator, hasSeriesShape } from './evaluator';
-import { checkedTailStart, conditionValueAt, percentileCannotHold, reduceAt, windowCannotPass } from './reduce';
+import { createAlertEvaluator, hasSeriesShape, hasStringLabels } from './evaluator';
+import { checkedTailStart, conditionValueAt, loosestThreshold, percentileCannotHold, reduceAt, windowCannotPass } from './reduce';
 import { levelActive } from './state';
 import { compileRule } from './validate';
+import type { CompiledLevel } from './validate';
 import type { AlertRule } from './types';
 
 // The performance fast paths must agree with the slow paths they bypass: each is checked against that path.
 
-/** The evaluator's pre-check of a series read in full: its shape, and every timestamp (no lookback start). */
-const isWellFormedSeries = (series: unknown): boolean => hasSeriesShape(series) && checkedTailStart(series.timestamps, -Infinity) >= 0;
+/** The evaluator's pre-checks of a series read in full: its columns, its labels, and every timestamp (no lookback start). */
+const isWellFormedSeries = (series: unknown): boolean => hasSeriesShape(series) && hasStringLabels(series.labels) && checkedTailStart(series.timestamps, -Infinity) >= 0;
 
 describe('isWellFormedSeries (allocation-free pre-check)', () => {
   const column = fc.array(fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0)), { maxLength: 12 });
@@ -72,6 +73,47 @@ describe('checkedTailStart (the evaluator checks timestamps where a rule reads t
   });
 });
 
+describe('labels are checked where they are read', () => {
+  const rule: AlertRule = { id: 'r', name: 'High', query: { expr: 'x' }, reducer: { type: 'last', windowMs: 60_000 }, condition: { type: 'threshold', operator: '>', critical: { value: 5 } } };
+  const series = (labels: unknown, value: number) => ({ labels, timestamps: Float64Array.of(50_000), values: Float64Array.of(value) }) as unknown as Series;
+  it('a single series: when its value needs an alert, before any state changes; a quiet one is not read', () => {
+    const evaluator = createAlertEvaluator({ rules: [{ ...rule, onError: 'ok' }] });
+    expect(evaluator.evaluate(60_000, { r: { series: [series({ host: 7 }, 1)] } }).errors).toEqual([]);
+    const firing = evaluator.evaluate(60_000, { r: { series: [series({ host: 7 }, 9)] } });
+    expect(firing.errors).toEqual([expect.objectContaining({ ruleId: 'r', code: 'INVALID_ARGUMENT', message: expect.stringContaining('data.r.series[0].labels.host') })]);
+    expect(firing.transitions).toEqual([]);
+    expect(evaluator.instances()).toEqual([]);
+    // onError 'alerting' fires the rule-level error alert instead of a series alert.
+    const strict = createAlertEvaluator({ rules: [{ ...rule, onError: 'alerting' }] });
+    const result = strict.evaluate(60_000, { r: { series: [series(null, 9)] } });
+    expect(result.errors.map((e) => e.code)).toEqual(['INVALID_ARGUMENT']);
+    expect(result.transitions.map((t) => [t.to, t.reason, t.labels.host])).toEqual([['firing', 'error', undefined]]);
+  });
+  it('a firing series is read (and checked) at every tick', () => {
+    const evaluator = createAlertEvaluator({ rules: [{ ...rule, onError: 'keep-last' }] });
+    expect(evaluator.evaluate(60_000, { r: { series: [series({ host: 'a' }, 9)] } }).transitions.map((t) => t.to)).toEqual(['firing']);
+    const next = evaluator.evaluate(61_000, { r: { series: [series({ host: ['a'] }, 1)] } });
+    expect(next.errors.map((e) => e.message)).toEqual([expect.stringContaining('data.r.series[0].labels.host')]);
+    expect(evaluator.instances().map((i) => i.state)).toEqual(['firing']);
+  });
+  it('several series: always, as their label sets must differ', () => {
+    const evaluator = createAlertEvaluator({ rules: [rule] });
+    const result = evaluator.evaluate(60_000, { r: { series: [series({ host: 'a' }, 1), series({ host: 2 }, 1)] } });
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringContaining('data.r.series[1].labels.host')]);
+  });
+  it('a timestamp column shared by many series is checked once per tick and still rejected where it is bad', () => {
+    const rules: AlertRule[] = ['a', 'b', 'c'].map((id, i) => ({ ...rule, id, reducer: { type: 'avg', windowMs: (i + 1) * 20_000 } }));
+    const evaluator = createAlertEvaluator({ rules });
+    const shared = Float64Array.of(10_000, 20_000, 30_000, 40_000, 50_000);
+    const tick = (t: number) => evaluator.evaluate(t, Object.fromEntries(rules.map((r, i) => [r.id, { series: [{ labels: { i: String(i) }, timestamps: shared, values: Float64Array.of(9, 9, 9, 9, 9) }] }])));
+    expect(tick(60_000).transitions.map((t) => t.ruleId)).toEqual(['a', 'b', 'c']);
+    shared[0] = 25_000; // out of order: only the rule whose lookback reaches it (c: 60 s back) reads it
+    const result = tick(61_000);
+    expect(result.errors.map((e) => e.ruleId)).toEqual(['c']);
+    expect(result.errors[0]?.message).toContain('data.c.series[0].timestamps');
+  });
+});
+
 describe('windowCannotPass (deciding a threshold from the window extremes)', () => {
   it('is true only where no level holds (or there is no data), for avg, min, max and percentiles, and decides most quiet windows', () => {
     let decided = 0;
@@ -94,7 +136,7 @@ describe('windowCannotPass (deciding a threshold from the window extremes)', () 
           const value = conditionValueAt(series, rule, vs.length - 1, 0);
           const holds = value === value && rule.levels.some((level) => levelActive(level, value, false));
           if (!holds && value === value && operator !== '==' && operator !== '!=') quiet++;
-          if (windowCannotPass(series, rule, vs.length - 1, 0)) {
+          if (windowCannotPass(series, rule.windowMs, (rule.levels[0] as CompiledLevel).operator, loosestThreshold(rule.levels), vs.length - 1, 0)) {
             decided++;
             expect(holds).toBe(false);
           }

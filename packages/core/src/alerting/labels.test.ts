@@ -30,6 +30,16 @@ describe('alertFingerprint', () => {
     );
   }, 30_000);
 
+  it('hashes ASCII runs and the characters after them as their UTF-8 bytes (mixed ASCII, accents, emoji, lone surrogates)', () => {
+    const unit = fc.constantFrom('a', 'Z', '=', '\u007f', '\u0080', 'é', '日', '😀', '\ud800', '\udc00');
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit, maxLength: 6 }), fc.string({ unit, maxLength: 12 })), (labels) => {
+        expect(alertFingerprint(labels)).toBe(referenceFingerprint(labels));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('is the FNV offset basis for the empty set and independent of key order', () => {
     expect(alertFingerprint({})).toBe('cbf29ce484222325');
     expect(alertFingerprint({ b: '2', a: '1' })).toBe(alertFingerprint({ a: '1', b: '2' }));

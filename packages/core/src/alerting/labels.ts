@@ -41,12 +41,25 @@ export function alertFingerprint(labels: Readonly<Record<string, string>>): stri
     h2 = c2 & 0xffff;
     h3 = c3 & 0xffff;
   };
+  // UTF-8 bytes: ASCII characters are their own byte; from the first other character on, the encoder's bytes (a
+  // code-point boundary, so the split does not change the encoding). Most labels are ASCII, and one `encode` call
+  // costs more than hashing a short label.
+  const feedText = (text: string): void => {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        for (const byte of encoder.encode(i === 0 ? text : text.slice(i))) feed(byte);
+        return;
+      }
+      feed(code);
+    }
+  };
   for (const name of names) {
     const value = labels[name];
     if (typeof value !== 'string') throw new ValidationError(`labels.${name}`, 'a string', value);
-    for (const byte of encoder.encode(name)) feed(byte);
+    feedText(name);
     feed(0xff);
-    for (const byte of encoder.encode(value)) feed(byte);
+    feedText(value);
     feed(0xff);
   }
   const hex = (limb: number): string => limb.toString(16).padStart(4, '0');

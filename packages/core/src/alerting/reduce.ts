@@ -284,9 +284,12 @@ function interpolate(low: number, high: number, fraction: number): number {
  * Checks the part of a timestamp column that a rule can read at a tick: from the newest sample back to the first one
  * at or before `earliest` (the start of the rule's lookback; windows are left-open, so that sample is never read).
  * Returns the index where the checked part starts (0 when every sample is newer), or -1 when a timestamp there is not
- * finite or not above the one before it. Older samples are neither read nor checked. @internal
+ * finite or not above the one before it. Older samples are neither read nor checked.
+ *
+ * `known` remembers, within one synchronous pass (one evaluator tick), a column already checked from some index on:
+ * series of one query often share their timestamp column, and a part checked once is not checked again. @internal
  */
-export function checkedTailStart(timestamps: Float64Array, earliest: number): number {
+export function checkedTailStart(timestamps: Float64Array, earliest: number, known?: CheckedColumn): number {
   const n = timestamps.length;
   if (n === 0) return 0;
   // Fast path: the start by binary search, then one forward check from there. Whatever the input, the search stops
@@ -294,7 +297,19 @@ export function checkedTailStart(timestamps: Float64Array, earliest: number): nu
   // have stopped at `a` too. If not, the backward scan decides (the search may have stopped in an unsorted older part
   // the scan never reaches).
   const start = Math.max(0, upperBound(timestamps, earliest) - 1);
-  return isStrictlyAscendingFinite(timestamps, start) ? start : checkedTailStartByScan(timestamps, earliest);
+  if (known !== undefined && known.column === timestamps && known.from <= start) return start;
+  const from = isStrictlyAscendingFinite(timestamps, start) ? start : checkedTailStartByScan(timestamps, earliest);
+  if (known !== undefined && from >= 0) {
+    known.from = known.column === timestamps ? Math.min(known.from, from) : from;
+    known.column = timestamps;
+  }
+  return from;
+}
+
+/** A timestamp column known to be finite and strictly ascending from `from` to its end (see `checkedTailStart`). @internal */
+export interface CheckedColumn {
+  column: Float64Array | null;
+  from: number;
 }
 
 /** `checkedTailStart` by its definition: back from the newest sample to the first one at or before `earliest`. */
@@ -335,18 +350,17 @@ export function reduceWindow(series: Series, rule: CompiledRule, lo: number, hi:
 
 /**
  * True when no level of a threshold rule on `avg`, `min`, `max` or a percentile can hold at tick `t`, because no
- * sample of the window passes the loosest level's threshold: these values lie between the window's smallest and
- * largest sample. One comparison per sample, four per step, stopping at the first passing one; cheaper than the
- * value itself. An empty window (no data) also answers true: the caller uses this only when no data does not alert
+ * sample of the window passes the loosest level's threshold (`operator` and `threshold`: the levels' shared operator
+ * and `loosestThreshold(levels)`): these values lie between the window's smallest and largest sample. One comparison
+ * per sample, four per step, stopping at the first passing one; cheaper than the value itself. An empty window (no data) also answers true: the caller uses this only when no data does not alert
  * and no alert exists. `==` and `!=` are never decided here. @internal
  */
-export function windowCannotPass(series: Series, rule: CompiledRule, t: number, from: number): boolean {
-  const { timestamps, values } = series;
-  const operator = (rule.levels[0] as CompiledLevel).operator;
+export function windowCannotPass(series: Series, windowMs: number, operator: ThresholdOperator, threshold: number, t: number, from: number): boolean {
   if (operator === '==' || operator === '!=') return false;
+  const { timestamps, values } = series;
   const hi = upperBound(timestamps, t, from);
-  const lo = upperBound(timestamps, t - rule.windowMs, from, hi);
-  return firstPassing(values, lo, hi, operator, loosestThreshold(rule.levels)) >= hi;
+  const lo = upperBound(timestamps, t - windowMs, from, hi);
+  return firstPassing(values, lo, hi, operator, threshold) >= hi;
 }
 
 /** The loosest threshold of levels that share an ordered operator: the lowest for `>` and `>=`, the highest otherwise. @internal */
