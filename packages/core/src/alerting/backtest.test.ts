@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createSeries } from '../series/create';
 import type { Series } from '../series/types';
 import { VigilError } from '../errors';
-import { backtest, mostPairsInAWindow } from './backtest';
+import { backtest, findRateCandidates, mostPairsInAWindow } from './backtest';
 import { createAlertEvaluator } from './evaluator';
 import { conditionValueAt, reduceAt, reduceAtTicks } from './reduce';
 import { compileRule } from './validate';
@@ -200,6 +200,38 @@ describe('backtest lazy mode (skip to candidate ticks) equals the column mode', 
         expect(got).toBe(most);
       }),
       { numRuns: 500 },
+    );
+  });
+  it('findRateCandidates (four samples at a time where a counter grows slowly) equals its definition', () => {
+    /** The definition, one sample at a time: increases between neighbours (NaN skipped) not at most the limit. */
+    const reference = (values: number[], limit: number): [number, number][] => {
+      const out: [number, number][] = [];
+      let at = values.findIndex((v) => v === v);
+      if (at < 0) return out;
+      for (let j = at + 1; j < values.length; j++) {
+        const v = values[j] as number;
+        if (v !== v) continue;
+        const previous = values[at] as number;
+        if (!((v >= previous ? v - previous : v) <= limit)) out.push([at, j]);
+        at = j;
+      }
+      return out;
+    };
+    const step = fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 10 }) }, fc.integer({ min: 11, max: 40 }), fc.constantFrom(-50, -1, NaN, Infinity, -Infinity));
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.constantFrom(0, 5, 10, 10.5, 30), fc.integer({ min: 0, max: 100 }), (steps, limit, base) => {
+        // A counter from the steps: each adds to the running total, NaN is a hole, a negative step is a restart.
+        const values: number[] = [];
+        let total = base;
+        for (const s of steps) values.push(s !== s ? NaN : s === Infinity || s === -Infinity ? s : s < 0 ? (total = -s - 1) : (total += s));
+        const begin = new Int32Array(values.length);
+        const end = new Int32Array(values.length);
+        const count = findRateCandidates(Float64Array.from(values), limit, begin, end);
+        const got: [number, number][] = [];
+        for (let i = 0; i < count; i++) got.push([begin[i] as number, end[i] as number]);
+        expect(got).toEqual(reference(values, limit));
+      }),
+      { numRuns: 2000 },
     );
   });
   it('a rate just under the threshold with one larger step still fires (the skip bound is not too loose)', () => {
