@@ -270,6 +270,9 @@ describe('builder model: the condition value', () => {
     expect(describeConditionValue({ reducer: { type: 'percentile', percentile: 95, windowMs: 15 * MINUTE }, condition: threshold }, 'ms', formatElapsed)).toMatchObject({ measure: 'p95 over 15m', short: 'p95 15m', unit: 'ms', sameScaleAsRaw: true });
     expect(describeConditionValue({ reducer: { type: 'rate' }, condition: threshold }, 'req', formatElapsed)).toMatchObject({ measure: 'rate per second over 5m', unit: 'req/s', sameScaleAsRaw: false });
     expect(describeConditionValue({ reducer: { type: 'count', windowMs: MINUTE }, condition: threshold }, 'ms', formatElapsed)).toMatchObject({ measure: 'count of samples over 1m', unit: 'samples', sameScaleAsRaw: false });
+    // A metric without a unit (a ratio): no unit at all, not an empty one (the caption said "…its levels, in .").
+    expect(describeConditionValue({ reducer: { type: 'last', windowMs: 5 * MINUTE }, condition: threshold }, '', formatElapsed)).toMatchObject({ measure: 'last value (within 5m)', unit: undefined });
+    expect(describeConditionValue({ reducer: { type: 'avg', windowMs: 5 * MINUTE }, condition: threshold }, undefined, formatElapsed).unit).toBeUndefined();
     expect(describeConditionValue({ reducer: { type: 'sum', windowMs: MINUTE }, condition: threshold }, 'ms', formatElapsed)).toMatchObject({ measure: 'sum over 1m', unit: 'ms', sameScaleAsRaw: false });
     expect(describeConditionValue({}, undefined, formatElapsed)).toMatchObject({ measure: 'last value (within 5m)', short: 'last value' });
     // An absent rule looks for the absence of the reduced value: that is what it describes.

@@ -141,7 +141,8 @@ export function describeConditionValue(
   const windowText = formatDuration(typeof windowMs === 'number' && Number.isFinite(windowMs) && windowMs > 0 ? windowMs : 300_000);
   let reduced: string;
   let short: string;
-  let reducedUnit = unit;
+  // No unit and an empty one are the same to the caption ("in ms"), the axis and the legend.
+  let reducedUnit = unit === '' ? undefined : unit;
   switch (type) {
     case 'last':
       reduced = `last value (within ${windowText})`;
