@@ -352,8 +352,9 @@ export function reduceWindow(series: Series, rule: CompiledRule, lo: number, hi:
  * True when no level of a threshold rule on `avg`, `min`, `max` or a percentile can hold at tick `t`, because no
  * sample of the window passes the loosest level's threshold (`operator` and `threshold`: the levels' shared operator
  * and `loosestThreshold(levels)`): these values lie between the window's smallest and largest sample. One comparison
- * per sample, four per step, stopping at the first passing one; cheaper than the value itself. An empty window (no data) also answers true: the caller uses this only when no data does not alert
- * and no alert exists. `==` and `!=` are never decided here. @internal
+ * per sample, four per step, stopping at the first passing one; cheaper than the value itself. An empty window (no
+ * data) also answers true: the caller uses this only when no data does not alert and no alert exists. `==` and `!=`
+ * are never decided here. @internal
  */
 export function windowCannotPass(series: Series, windowMs: number, operator: ThresholdOperator, threshold: number, t: number, from: number): boolean {
   if (operator === '==' || operator === '!=') return false;
