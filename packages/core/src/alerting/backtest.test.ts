@@ -3,10 +3,11 @@ import fc from 'fast-check';
 import { createSeries } from '../series/create';
 import type { Series } from '../series/types';
 import { VigilError } from '../errors';
-import { backtest, findRateCandidates, mostPairsInAWindow } from './backtest';
+import { backtest, findRateCandidates } from './backtest';
 import { createAlertEvaluator } from './evaluator';
 import { conditionValueAt, reduceAt, reduceAtTicks } from './reduce';
 import { compileRule } from './validate';
+import type { CompiledRule } from './validate';
 import type { AlertRule, AlertTransition, ThresholdOperator } from './types';
 
 const MIN = 60_000;
@@ -188,18 +189,41 @@ describe('backtest agrees with tick-by-tick evaluation', () => {
 });
 
 describe('backtest lazy mode (skip to candidate ticks) equals the column mode', () => {
-  it('mostPairsInAWindow is the most samples any window holds, less one, on regular grids (the shortcut) and irregular ones', () => {
+  it('a rate never exceeds the largest slope between neighbouring samples of its window (what the rate skip rests on)', () => {
+    const rule = (windowMs: number): CompiledRule =>
+      compileRule({ id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'rate', windowMs }, condition: { type: 'threshold', operator: '>', critical: { value: 1 } } }, 'rule');
+    const sample = fc.record({ gap: fc.integer({ min: 1, max: 90_000 }), step: fc.oneof({ weight: 8, arbitrary: fc.double({ min: 0, max: 1e4, noNaN: true }) }, fc.constantFrom(NaN, -1)) });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 7 }), fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 60 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (step, jitter, windowMs, regular) => {
+      fc.property(fc.array(sample, { minLength: 2, maxLength: 40 }), fc.integer({ min: 1_000, max: 600_000 }), fc.double({ min: 0, max: 1e9, noNaN: true }), fc.nat(), (samples, windowMs, base, tickAt) => {
+        // A counter on irregular timestamps: each sample adds `step` (NaN is a hole, -1 a restart from a small value).
         const timestamps: number[] = [];
+        const values: number[] = [];
         let t = 0;
-        for (const j of jitter) timestamps.push((t += step + (regular ? 0 : j)));
-        let most = 0;
-        for (const end of timestamps) most = Math.max(most, timestamps.filter((x) => x > end - windowMs && x <= end).length - 1);
-        const got = mostPairsInAWindow(Float64Array.from(timestamps), windowMs);
-        expect(got).toBe(most);
+        let total = base;
+        for (const { gap, step } of samples) {
+          timestamps.push((t += gap));
+          values.push(step !== step ? NaN : step < 0 ? (total = gap % 7) : (total += step));
+        }
+        const series = createSeries({ labels: {}, timestamps, values });
+        const tick = (timestamps[tickAt % timestamps.length] as number) + (tickAt % 3) * 1000;
+        const value = reduceAt(series, rule(windowMs), tick);
+        // The largest increase per second between neighbouring non-NaN samples of the window (tick - windowMs, tick].
+        let slope = -Infinity;
+        let previous = -1;
+        for (let k = 0; k < timestamps.length; k++) {
+          const at = timestamps[k] as number;
+          const v = values[k] as number;
+          if (at <= tick - windowMs || at > tick || v !== v) continue;
+          if (previous >= 0) {
+            const before = values[previous] as number;
+            slope = Math.max(slope, ((v >= before ? v - before : v) * 1000) / (at - (timestamps[previous] as number)));
+          }
+          previous = k;
+        }
+        if (slope === -Infinity) expect(value).toBeNaN();
+        else expect(value).toBeLessThanOrEqual(slope * (1 + 1e-9));
       }),
-      { numRuns: 500 },
+      { numRuns: 3000 },
     );
   });
   it('findRateCandidates (four samples at a time where a counter grows slowly) equals its definition', () => {
@@ -245,6 +269,23 @@ describe('backtest lazy mode (skip to candidate ticks) equals the column mode', 
     const lazy = backtest(rule, input);
     expect(lazy.firing.map((i) => [i.start, i.end])).toEqual([[300 * MIN, 304 * MIN]]);
     expect(lazy.transitions).toEqual(backtest(rule, { ...input, includeValues: true }).transitions);
+  });
+  it('a counter whose every slope is at (>=) or just over (>) the threshold fires throughout (the skip keeps a margin)', () => {
+    // 600 per minute is exactly 10/s: on this grid the extrapolated 5-minute rate is exactly 10/s at every tick from
+    // the first whole window (5 minutes in) on, so no slope may count as "cannot reach" a threshold of 10/s for >=;
+    // 630 per minute (10.5/s) must fire for > 10/s.
+    for (const [perMinute, operator] of [
+      [600, '>='],
+      [630, '>'],
+    ] as const) {
+      const values = Array.from({ length: 200 }, (_, i) => i * perMinute);
+      const series = [createSeries({ labels: {}, timestamps: values.map((_, i) => i * MIN), values })];
+      const rule: AlertRule = { id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'rate', windowMs: 5 * MIN }, condition: { type: 'threshold', operator, critical: { value: 10 } } };
+      const input = { series, range: { start: 0, end: 199 * MIN }, intervalMs: MIN };
+      const lazy = backtest(rule, input);
+      expect(lazy.firing.map((i) => [i.start, i.end])).toEqual([[5 * MIN, null]]);
+      expect(lazy.transitions).toEqual(backtest(rule, { ...input, includeValues: true }).transitions);
+    }
   });
   it('same intervals and transitions on long bursty series, where the lazy run sometimes switches to the column', () => {
     fc.assert(

@@ -3,13 +3,14 @@ import { assertTimeRange } from '../series/create';
 import type { Series } from '../series/types';
 import { alertFingerprint } from './labels';
 import { alertSeriesLabels, assertDistinctSeries, instanceLabels } from './evaluator';
-import { conditionValuesAtTicks, firstPassing, loosestThreshold, reduceWindow, REUSED_COLUMN_MAX, scratchColumn, SLOT_LAZY, SLOT_TICKS, SLOT_VALUES, upperBound } from './reduce';
+import { conditionValuesAtTicks, firstPassing, loosestThreshold, REUSED_COLUMN_MAX, scratchColumn, SLOT_LAZY, SLOT_SEGMENT_TICKS, SLOT_TICKS, SLOT_VALUES, upperBound } from './reduce';
 import { inactiveCore, levelActive, passes, step } from './state';
 import type { ActiveReason, AlertRule, ThresholdOperator, AlertTransition, BacktestInput, BacktestInterval, BacktestResult } from './types';
 import { compileRule } from './validate';
 import type { CompiledLevel, CompiledRule } from './validate';
 
 const EMPTY_SERIES: Series = { labels: {}, timestamps: new Float64Array(0), values: new Float64Array(0) };
+const NO_VALUES = new Float64Array(0);
 
 /**
  * Backtests one rule over history: "would this have fired?". Ticks run every `intervalMs` from `range.start` to
@@ -32,7 +33,8 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
   const compiled = compileRule(rule, 'rule');
   if (history === null || typeof history !== 'object') throw new ValidationError('history', 'a backtest input { series, range, intervalMs? }', history);
   if (!Array.isArray(history.series)) throw new ValidationError('history.series', 'an array of series', history.series);
-  assertDistinctSeries(history.series, 'history.series');
+  // Per series, a lower bound on the gaps between its timestamps (or 0), found by the validation pass.
+  const gaps = assertDistinctSeries(history.series, 'history.series');
   assertTimeRange(history.range, 'history.range');
   const intervalMs = history.intervalMs ?? compiled.stepMs;
   assertInteger(intervalMs, 'history.intervalMs', 1);
@@ -52,20 +54,20 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
     return ticks;
   };
 
-  // Values computed one by one before the lazy mode switches to a column (each costs a binary search and a window).
-  const lazyBudget = Math.max(256, tickCount >>> 4);
+  // Values the lazy mode computes in segments before it switches to the whole column.
+  const lazyBudget = Math.max(256, tickCount >>> 2);
   const firing: BacktestInterval[] = [];
   const pending: BacktestInterval[] = [];
   const transitions: AlertTransition[] = [];
   const timing = compiled;
 
   /**
-   * Runs one instance (series × level) over the ticks. With a column, values come from it. Without (`source`, the
-   * lazy mode), each value is computed when needed with the evaluator's own single-tick kernel, and while inactive
-   * the run jumps to the first tick whose window holds a sample that passes the threshold: for `last`, `avg`, `min`,
+   * Runs one instance (series × level) over the ticks, reading the condition values from a column: the whole column,
+   * or in the lazy mode (`source`) segments of it computed where needed (see `lazySegment`). While inactive the lazy
+   * run jumps to the first tick whose window holds a sample that passes the threshold: for `last`, `avg`, `min`,
    * `max` and percentiles the value lies between the window's smallest and largest sample, so a window without such
-   * a sample cannot pass. Inactive stretches then cost one comparison per sample. Past a budget of computed values
-   * (a rule active much of the time) it switches to the column.
+   * a sample cannot pass (for `rate`, see `Candidates`). Inactive stretches then cost one comparison per sample. Past a
+   * budget of computed values (a rule active much of the time) it switches to the whole column.
    */
   const run = (seriesLabels: Readonly<Record<string, string>>, level: CompiledLevel, column: Float64Array | null, absent: boolean, source?: LazySeries): void => {
     const labels = instanceLabels(compiled, seriesLabels, level);
@@ -81,30 +83,25 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
     const close = (list: BacktestInterval[], start: number, end: number | null, peak: number): void => {
       list.push({ fingerprint, severity: level.severity, labels, start, end, peakValue: peak === -Infinity ? null : peak });
     };
-    let values = column;
-    const skip = values === null && source !== undefined && canSkip(compiled, level);
+    // The condition values of ticks [.., valuesEnd): the whole column, or the lazy segment that holds tick k.
+    let values = column ?? NO_VALUES;
+    let valuesEnd = column === null ? 0 : tickCount;
     for (let k = 0; k < tickCount; k++) {
-      let v: number;
-      if (values === null) {
+      if (k >= valuesEnd) {
         const lazy = source as LazySeries;
-        if (skip && core.state === 'inactive') {
+        if (core.state === 'inactive') {
           k = nextCandidateTick(lazy, compiled, level, k, start, intervalMs, tickCount);
           if (k >= tickCount) break;
         }
-        if (++lazy.computed > lazyBudget) {
+        if (lazy.computed > lazyBudget) {
           values = lazy.column();
-          v = values[k] as number;
-        } else if (lazy.shared.known !== undefined && lazy.shared.known[k] === 1) {
-          lazy.computed--;
-          v = lazy.shared.cache[k] as number;
+          valuesEnd = tickCount;
         } else {
-          v = lazyValue(lazy, compiled, start + k * intervalMs);
-          if (lazy.shared.known !== undefined) {
-            lazy.shared.cache[k] = v;
-            lazy.shared.known[k] = 1;
-          }
+          values = lazy.shared.cache;
+          valuesEnd = lazySegment(lazy, compiled, k, start, intervalMs, tickCount);
         }
-      } else v = values[k] as number;
+      }
+      const v = values[k] as number;
       const now = start + k * intervalMs;
       let active: boolean | null;
       let reason: ActiveReason;
@@ -121,13 +118,13 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
       // Fast paths for the two commonest runs, identical to what step() does tick by tick: while inactive, skip
       // straight to the next active tick; while firing and still active, skip to the first tick that is not,
       // folding the run's peak in one tight loop over the column.
-      if (values !== null && core.state === 'inactive' && active !== true) {
-        const next = firstActive(values, k + 1, tickCount, level.operator, level.value, noDataActive === true, absent);
+      if (core.state === 'inactive' && active !== true) {
+        const next = firstActive(values, k + 1, valuesEnd, level.operator, level.value, noDataActive === true, absent);
         k = next - 1;
         continue;
       }
-      if (values !== null && core.state === 'firing' && active === true) {
-        const end = firstNotActive(values, k + 1, tickCount, level.operator, level.recovery, noDataActive === true, absent);
+      if (core.state === 'firing' && active === true) {
+        const end = firstNotActive(values, k + 1, valuesEnd, level.operator, level.recovery, noDataActive === true, absent);
         const last = values[end - 1] as number;
         core.keepFiringSince = null;
         core.reason = absent || last === last ? 'condition' : 'no-data';
@@ -199,7 +196,8 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
     }
   } else {
     const list = history.series.length > 0 ? history.series : [EMPTY_SERIES];
-    for (const s of list) {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i] as Series;
       const seriesLabels = alertSeriesLabels(s.labels);
       if (s === EMPTY_SERIES) {
         const none = new Float64Array(tickCount).fill(NaN);
@@ -210,11 +208,11 @@ export function backtest(rule: AlertRule, history: BacktestInput): BacktestResul
       let column: Float64Array | undefined;
       const columnOf = (): Float64Array => (column ??= conditionValuesAtTicks(s, compiled, tickTimes(), scratchColumn(SLOT_VALUES, tickCount)));
       const lazy = !includeValues && compiled.levels.some((level) => canSkip(compiled, level));
-      // With two levels, the values one computed lazily are kept for the other.
-      const twoLevels = lazy && compiled.levels.length > 1;
-      const shared: SharedLazy = { cache: twoLevels ? scratchColumn(SLOT_LAZY, tickCount) : NO_VALUES, known: twoLevels ? knownFlags(tickCount) : undefined };
-      for (const level of compiled.levels) {
-        if (lazy && column === undefined && canSkip(compiled, level)) run(seriesLabels, level, null, false, { series: s, computed: 0, column: columnOf, lo: 0, hi: 0, shared });
+      const shared: SharedLazy = { cache: lazy ? scratchColumn(SLOT_LAZY, tickCount) : NO_VALUES, segments: [], gap: gaps[i] ?? 0 };
+      for (let l = 0; l < compiled.levels.length; l++) {
+        const level = compiled.levels[l] as CompiledLevel;
+        // The first level records its segments; the second reads them (same ticks, same values) and computes the rest.
+        if (lazy && column === undefined && canSkip(compiled, level)) run(seriesLabels, level, null, false, { series: s, computed: 0, column: columnOf, shared, records: l === 0, segmentAt: 0 });
         else run(seriesLabels, level, columnOf(), false);
       }
       if (includeValues) keep(seriesLabels, columnOf());
@@ -316,57 +314,84 @@ function finiteMax(values: Float64Array, from: number, end: number): number {
   return peak;
 }
 
-/**
- * A series in the lazy mode of `backtest`: values computed so far, its column on demand, and the window of the last
- * computed tick (`[lo, hi)`), from which the next one is found by a few steps or, after a jump, a binary search.
- */
+/** A series in the lazy mode of `backtest`, for one level: what it computed, and its whole column on demand. */
 interface LazySeries {
   readonly series: Series;
+  /** Values this level computed so far (see the budget in `backtest`). */
   computed: number;
   readonly column: () => Float64Array;
-  lo: number;
-  hi: number;
-  /** What the levels of the rule share for this series. */
   readonly shared: SharedLazy;
+  /** Whether this level adds the segments it computes to `shared.segments` (the first level of the rule does). */
+  readonly records: boolean;
+  /** Where this level reads `shared.segments` (it reads them in tick order). */
+  segmentAt: number;
 }
 
 /** Per series, shared by the levels of a rule in the lazy mode of `backtest`. */
 interface SharedLazy {
   /** Where a level may start to pass (found on first use). */
   candidates?: Candidates;
-  /** Values computed by any level at tick k, where `known[k]` is 1 (rules with two levels only). */
+  /** Condition values at the ticks of computed segments, indexed by tick. */
   readonly cache: Float64Array;
-  readonly known: Uint8Array | undefined;
+  /** The segments the first level computed, as ascending [start, end) tick pairs (flat). */
+  readonly segments: number[];
+  /** A lower bound on the gaps between the series' timestamps, or 0 until known (see `rateLimit`). */
+  gap: number;
 }
 
-let knownScratch = new Uint8Array(0);
-const NO_VALUES = new Float64Array(0);
+/**
+ * Computed segments are at least this many ticks: a rule that stays pending or firing past the candidates' windows
+ * (hysteresis, `keepFiringForMs`) reads on in segments of this size.
+ */
+const MIN_SEGMENT = 16;
 
-/** `n` cleared flags, in a buffer reused across series and backtests (up to the scratch columns' size). */
-function knownFlags(n: number): Uint8Array {
-  if (n > REUSED_COLUMN_MAX) return new Uint8Array(n);
-  if (knownScratch.length < n) knownScratch = new Uint8Array(Math.min(REUSED_COLUMN_MAX, Math.max(n, 2 * knownScratch.length)));
-  const flags = knownScratch.subarray(0, n);
-  flags.fill(0);
-  return flags;
-}
+/**
+ * The condition values of ticks [k, end) in `shared.cache`; returns `end`. A segment the first level computed is
+ * reused; otherwise the segment runs to the first tick whose window has left every candidate (see `Candidates`)
+ * entering before the segment's end, and at least MIN_SEGMENT ticks, and is computed with the column kernels of the
+ * whole-column mode (`conditionValuesAtTicks`) on the samples its windows hold. So each value is the one the column
+ * would hold, at the column's cost per tick, for only the ticks near where the rule may pass.
+ */
+function lazySegment(lazy: LazySeries, rule: CompiledRule, k: number, start: number, intervalMs: number, tickCount: number): number {
+  const { segments, cache } = lazy.shared;
+  let at = lazy.segmentAt;
+  while (at < segments.length && (segments[at + 1] as number) <= k) at += 2;
+  lazy.segmentAt = at;
+  if (at < segments.length && (segments[at] as number) <= k) return segments[at + 1] as number;
 
-/** The condition value of a lazy series at `t` (ticks ascending), equal to the evaluator's `conditionValueAt`. */
-function lazyValue(lazy: LazySeries, rule: CompiledRule, t: number): number {
-  const { timestamps } = lazy.series;
-  const n = timestamps.length;
-  lazy.hi = advance(timestamps, lazy.hi, n, t);
-  lazy.lo = advance(timestamps, lazy.lo, lazy.hi, t - rule.windowMs);
-  return reduceWindow(lazy.series, rule, lazy.lo, lazy.hi, t);
-}
-
-/** The first index in [at, end) with timestamps > t, at or after `at`: a few steps, then a binary search. */
-function advance(timestamps: Float64Array, at: number, end: number, t: number): number {
-  for (let steps = 0; steps < 4; steps++) {
-    if (at >= end || (timestamps[at] as number) > t) return at;
-    at++;
+  const { timestamps, values, labels } = lazy.series;
+  const { begin, end: candidateEnd, count } = (lazy.shared.candidates ??= findCandidates(lazy, rule));
+  const windowMs = rule.windowMs;
+  const firstSample = upperBound(timestamps, start + k * intervalMs - windowMs);
+  // In time: the segment runs until `until`, extended while a candidate enters a window before then.
+  let until = start + (k + MIN_SEGMENT) * intervalMs;
+  for (let c = firstCandidateFrom(begin, count, firstSample); c < count; c++) {
+    if ((timestamps[begin[c] as number] as number) >= until) break;
+    const left = (timestamps[candidateEnd[c] as number] as number) + windowMs;
+    if (left > until) until = left;
   }
-  return upperBound(timestamps, t, at, end);
+  const end = Math.min(tickCount, firstTickAtOrAfter(until, k + 1, start, intervalMs, tickCount));
+  lazy.computed += end - k;
+
+  const ticks = scratchColumn(SLOT_SEGMENT_TICKS, end - k);
+  for (let j = 0; j < ticks.length; j++) ticks[j] = start + (k + j) * intervalMs;
+  const hi = upperBound(timestamps, ticks[ticks.length - 1] as number, firstSample);
+  const part = firstSample === 0 && hi === timestamps.length ? lazy.series : { labels, timestamps: timestamps.subarray(firstSample, hi), values: values.subarray(firstSample, hi) };
+  conditionValuesAtTicks(part, rule, ticks, cache.subarray(k, end));
+  if (lazy.records) segments.push(k, end);
+  return end;
+}
+
+/** The first candidate whose `begin` sample is at or after `sample` (`begin` is ascending), by binary search. */
+function firstCandidateFrom(begin: Int32Array, count: number, sample: number): number {
+  let a = 0;
+  let b = count;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if ((begin[mid] as number) < sample) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 /**
@@ -386,33 +411,6 @@ function canSkip(rule: CompiledRule, level: CompiledLevel): boolean {
   return o === '>' || o === '>=' || o === '<' || o === '<=';
 }
 
-/** The most samples any window `(t - windowMs, t]` of the series holds, less one (windows ending at samples suffice). @internal */
-export function mostPairsInAWindow(timestamps: Float64Array, windowMs: number): number {
-  const n = timestamps.length;
-  if (n < 2) return 0;
-  // A regular grid (the common case: a range query at one step) holds ceil(windowMs / step) samples per window, at
-  // most; checking that every step is the same costs a quarter of the general count below.
-  const step = (timestamps[1] as number) - (timestamps[0] as number);
-  let regular = step > 0;
-  for (let i = 1; regular && i + 4 < n; i += 4) {
-    regular =
-      (timestamps[i + 1] as number) - (timestamps[i] as number) === step &&
-      (timestamps[i + 2] as number) - (timestamps[i + 1] as number) === step &&
-      (timestamps[i + 3] as number) - (timestamps[i + 2] as number) === step &&
-      (timestamps[i + 4] as number) - (timestamps[i + 3] as number) === step;
-  }
-  for (let i = Math.max(1, n - 5); regular && i + 1 < n; i++) regular = (timestamps[i + 1] as number) - (timestamps[i] as number) === step;
-  if (regular) return Math.min(n, Math.ceil(windowMs / step)) - 1;
-  let most = 0;
-  let lo = 0;
-  for (let hi = 0; hi < timestamps.length; hi++) {
-    const from = (timestamps[hi] as number) - windowMs;
-    while ((timestamps[lo] as number) <= from) lo++;
-    if (hi - lo > most) most = hi - lo;
-  }
-  return most;
-}
-
 /** The first tick index in [from, tickCount] whose time is at or after `t`. */
 function firstTickAtOrAfter(t: number, from: number, start: number, intervalMs: number, tickCount: number): number {
   let k = Math.max(from, Math.ceil((t - start) / intervalMs));
@@ -426,21 +424,24 @@ function firstTickAtOrAfter(t: number, from: number, start: number, intervalMs: 
  * The samples where a level may start to pass, found once per series for the loosest level and shared by the levels:
  * - for `last`, `avg`, `min`, `max` and percentiles, the samples that pass the loosest threshold (`begin` and `end`
  *   are the same array);
- * - for `rate` above a positive threshold, the increases between neighbouring samples (NaN skipped) larger than the
- *   loosest level's limit, `begin` and `end` being the two samples. With n samples in a window, Prometheus' change is
- *   the sum of the n - 1 increases (a drop counts as the new value: the counter restarted from 0), and the
- *   extrapolation adds less than 1.1 average intervals at each end, so rate < (largest increase) × (n - 1 + 2.2) /
- *   window seconds. With n - 1 at most `pairs` (the most samples any window of the series holds, less one), a window
- *   whose increases are all at most threshold × window seconds / (pairs + 2.5) cannot reach the threshold.
+ * - for `rate` above a positive threshold, the pairs of neighbouring samples (NaN skipped) whose increase is above
+ *   the loosest level's limit (`rateLimit`), `begin` and `end` being the two samples. In a window, Prometheus' change
+ *   is the sum of the increases between neighbours (a drop counts as the new value: the counter restarted from 0),
+ *   at most the largest slope (increase per second) times the sampled interval, first to last sample. The
+ *   extrapolation stretches that interval to at most the window (towards each end by no more than the distance to
+ *   it), and rate divides by the window: so rate is at most the largest slope. With every gap at least `gap`, an
+ *   increase of at most RATE_MARGIN × threshold × gap seconds is a slope of at most RATE_MARGIN × threshold: a
+ *   window of such increases cannot reach the threshold (the margin absorbs rounding).
  * NaN never passes; a NaN increase (∞ − ∞) is a candidate.
  */
 interface Candidates {
   readonly begin: Int32Array;
   readonly end: Int32Array;
   readonly count: number;
-  /** For `rate`: window seconds / (pairs + 2.5), the factor from a threshold to its increase limit. */
-  readonly rateFactor: number;
 }
+
+/** See `Candidates`: a slope up to this fraction of a `rate` threshold cannot take a window to the threshold. */
+const RATE_MARGIN = 0.9375;
 
 // Reused across series and backtests (series are run one after the other, so one series' candidates are done with
 // before the next one's are found); like the scratch columns, kept only up to REUSED_COLUMN_MAX samples.
@@ -448,8 +449,8 @@ let candidateBegin = new Int32Array(0);
 let candidateEnd = new Int32Array(0);
 
 /** The candidates of one series (see `Candidates`), for the loosest of the rule's levels that can skip. */
-function findCandidates(series: Series, rule: CompiledRule): Candidates {
-  const { timestamps, values } = series;
+function findCandidates(lazy: LazySeries, rule: CompiledRule): Candidates {
+  const { timestamps, values } = lazy.series;
   const n = timestamps.length;
   let begin = candidateBegin;
   let end = candidateEnd;
@@ -465,18 +466,37 @@ function findCandidates(series: Series, rule: CompiledRule): Candidates {
   const operator = (levels[0] as CompiledLevel).operator;
   const threshold = loosestThreshold(levels);
   if (rule.reducer === 'rate') {
-    const rateFactor = rule.windowMs / 1000 / (mostPairsInAWindow(timestamps, rule.windowMs) + 2.5);
-    return { begin, end, count: findRateCandidates(values, threshold * rateFactor, begin, end), rateFactor };
+    return { begin, end, count: findRateCandidates(values, rateLimit(threshold, lazy), begin, end) };
   }
   let count = 0;
   for (let j = firstPassing(values, 0, n, operator, threshold); j < n; j = firstPassing(values, j + 1, n, operator, threshold)) begin[count++] = j;
-  return { begin, end: begin, count, rateFactor: 0 };
+  return { begin, end: begin, count };
+}
+
+/**
+ * The largest increase between neighbouring samples that cannot take a window's rate to `threshold` (see
+ * `Candidates`), from the smallest gap between the series' timestamps: the bound validation found, or else the
+ * smallest gap measured here (timestamps off a regular grid).
+ */
+function rateLimit(threshold: number, lazy: LazySeries): number {
+  const shared = lazy.shared;
+  if (!(shared.gap > 0)) {
+    const { timestamps } = lazy.series;
+    let gap = Infinity;
+    for (let i = 1; i < timestamps.length; i++) {
+      const d = (timestamps[i] as number) - (timestamps[i - 1] as number);
+      if (d < gap) gap = d;
+    }
+    shared.gap = gap;
+  }
+  return ((threshold * RATE_MARGIN) / 1000) * shared.gap;
 }
 
 /**
  * The increases between neighbouring samples (NaN skipped) above `limit` (or NaN), as pairs of sample indices; returns
- * their number. Its own function: inside `findCandidates` this loop ran several times slower (V8 optimises small
- * functions with one hot loop better). @internal
+ * their number. An increase is the difference, or the new value after a drop (a counter reset). Its own function:
+ * inside `findCandidates` this loop ran several times slower (V8 optimises small functions with one hot loop better).
+ * @internal
  */
 export function findRateCandidates(values: Float64Array, limit: number, begin: Int32Array, end: Int32Array): number {
   const n = values.length;
@@ -520,20 +540,12 @@ export function findRateCandidates(values: Float64Array, limit: number, begin: I
  */
 function nextCandidateTick(lazy: LazySeries, rule: CompiledRule, level: CompiledLevel, from: number, start: number, intervalMs: number, tickCount: number): number {
   const { timestamps, values } = lazy.series;
-  const candidates = (lazy.shared.candidates ??= findCandidates(lazy.series, rule));
+  const candidates = (lazy.shared.candidates ??= findCandidates(lazy, rule));
   const { begin, end, count } = candidates;
-  const first = upperBound(timestamps, start + from * intervalMs - rule.windowMs);
-  // The first candidate beginning at or after `first`, by binary search (begin is ascending).
-  let a = 0;
-  let b = count;
-  while (a < b) {
-    const mid = (a + b) >>> 1;
-    if ((begin[mid] as number) < first) a = mid + 1;
-    else b = mid;
-  }
+  let a = firstCandidateFrom(begin, count, upperBound(timestamps, start + from * intervalMs - rule.windowMs));
   const threshold = level.value;
   if (rule.reducer === 'rate') {
-    const limit = threshold * candidates.rateFactor;
+    const limit = rateLimit(threshold, lazy);
     for (; a < count; a++) {
       const before = values[begin[a] as number] as number;
       const v = values[end[a] as number] as number;

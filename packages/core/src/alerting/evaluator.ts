@@ -1,5 +1,5 @@
 import { ValidationError, VigilError, assertInteger } from '../errors';
-import { validateSeries } from '../series/create';
+import { validateSeries, validateSeriesSpacing } from '../series/create';
 import type { Series } from '../series/types';
 import { alertFingerprint, compileMatchers, labelsKey, labelValue, LABEL_NAME_PATTERN } from './labels';
 import { compileMaintenanceWindow } from './maintenance';
@@ -138,11 +138,14 @@ interface CompiledInhibitRule {
 
 /**
  * Validates the series of one query result and checks that no two have the same label set once `__name__` is
- * dropped (Prometheus fails such a rule evaluation too). @internal
+ * dropped (Prometheus fails such a rule evaluation too). Returns, per series, a lower bound on the gaps between its
+ * timestamps, or 0 (see `validateSeriesSpacing`). @internal
  */
-export function assertDistinctSeries(series: readonly Series[], path: string): void {
-  for (let i = 0; i < series.length; i++) validateSeries(series[i] as Series, `${path}[${i}]`);
+export function assertDistinctSeries(series: readonly Series[], path: string): number[] {
+  const gaps: number[] = [];
+  for (let i = 0; i < series.length; i++) gaps.push(validateSeriesSpacing(series[i] as Series, `${path}[${i}]`));
   if (series.length > 1) assertDistinctLabels(series, path);
+  return gaps;
 }
 
 /**

@@ -21,6 +21,8 @@ const SLOT_EARLIER_VALUES = 3;
 const SLOT_WINDOW = 4;
 /** Values a lazy backtest computed, shared by the levels of a rule. @internal */
 export const SLOT_LAZY = 5;
+/** The ticks of the segment a lazy backtest computes. @internal */
+export const SLOT_SEGMENT_TICKS = 6;
 
 /**
  * Columns reused across backtests, by slot (a backtest of 30 days of minutes needs three of 43,200 doubles; freshly
