@@ -1,7 +1,7 @@
 import { ValidationError, VigilError, assertInteger } from '../errors';
 import { validateSeries, validateSeriesSpacing } from '../series/create';
 import type { Series } from '../series/types';
-import { alertFingerprint, compileMatchers, labelsKey, labelValue, LABEL_NAME_PATTERN } from './labels';
+import { alertFingerprint, compileMatchers, copyLabels, labelsKey, labelValue, LABEL_NAME_PATTERN } from './labels';
 import { compileMaintenanceWindow } from './maintenance';
 import type { CompiledMaintenanceWindow } from './maintenance';
 import { checkedTailStart, conditionValueAt, loosestThreshold, percentileCannotHold, windowCannotPass } from './reduce';
@@ -191,7 +191,7 @@ let checkedFrom = new Int32Array(16);
 /** The labels of an instance: series labels, rendered rule labels, alertname and severity. @internal */
 export function instanceLabels(rule: CompiledRule, seriesLabels: Readonly<Record<string, string>>, level: CompiledLevel): Record<string, string> {
   const context = { labels: seriesLabels, value: null, severity: level.severity, rule: rule.name };
-  const labels: Record<string, string> = { ...seriesLabels };
+  const labels = copyLabels(seriesLabels);
   for (const [name, template] of rule.labels) labels[name] = plainText(renderTemplate(template, context), LABEL_VALUE_MAX);
   labels.alertname = rule.name;
   labels.severity = level.severity;

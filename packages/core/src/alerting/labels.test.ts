@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError, VigilError } from '../errors';
-import { alertFingerprint, compileMatcher, labelsKey, labelValue, matchesAll } from './labels';
+import { alertFingerprint, compileMatcher, copyLabels, labelsKey, labelValue, matchesAll } from './labels';
 import { parseTemplate, renderTemplate } from './template';
 
 /** Reference FNV-1a 64 over Prometheus' label-set byte layout, with BigInt (independent of the limb arithmetic). */
@@ -109,6 +109,31 @@ describe('Alertmanager matchers', () => {
 
 describe('label names that Object.prototype also has', () => {
   const inherited = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+
+  it('are copied as labels, own keys only, exactly as an object spread copies them (copyLabels)', () => {
+    const name = fc.oneof(fc.constantFrom(...inherited), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, fc.string({ maxLength: 6 })), { maxLength: 6 }), (entries) => {
+        // Built by JSON.parse, as labels from a data source are: `__proto__` is then an own key.
+        const labels = JSON.parse(JSON.stringify(Object.fromEntries(entries))) as Record<string, string>;
+        const copy = copyLabels(labels);
+        expect(copy).toStrictEqual({ ...labels });
+        expect(Object.keys(copy)).toEqual(Object.keys(labels));
+        expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+      }),
+      { numRuns: 500 },
+    );
+    const withProto = JSON.parse('{"__proto__":"x","job":"api"}') as Record<string, string>;
+    const copy = copyLabels(withProto);
+    copy.alertname = 'A';
+    expect(Object.entries(copy)).toEqual([
+      ['__proto__', 'x'],
+      ['job', 'api'],
+      ['alertname', 'A'],
+    ]);
+    // Inherited enumerable keys are not labels.
+    expect(copyLabels(Object.create({ inherited: 'no' }) as Record<string, string>)).toStrictEqual({});
+  });
 
   it('read as missing labels in matchers, as Alertmanager reads them', () => {
     for (const name of inherited) {

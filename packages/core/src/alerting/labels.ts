@@ -66,6 +66,21 @@ export function alertFingerprint(labels: Readonly<Record<string, string>>): stri
   return hex(h3) + hex(h2) + hex(h1) + hex(h0);
 }
 
+/**
+ * A copy of a label set (its own enumerable keys) that labels may then be added to. Not an object spread: V8 gives a
+ * spread copy a map outside its transition tree, and adding a label to one cost about 0.6 µs, six times a copy built
+ * key by key. A key `__proto__` is defined, not assigned, so it stays a label, as in a spread. @internal
+ */
+export function copyLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const name in labels) {
+    if (!Object.hasOwn(labels, name)) continue;
+    if (name === '__proto__') Object.defineProperty(copy, name, { value: labels[name], enumerable: true, writable: true, configurable: true });
+    else copy[name] = labels[name] as string;
+  }
+  return copy;
+}
+
 /** A canonical, injective text key of a label set (sorted names; JSON-quoted), used to key series and groups. */
 export function labelsKey(labels: Readonly<Record<string, string>>): string {
   const names = Object.keys(labels).sort();
