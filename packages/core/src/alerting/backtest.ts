@@ -469,7 +469,13 @@ function findCandidates(lazy: LazySeries, rule: CompiledRule): Candidates {
     return { begin, end, count: findRateCandidates(values, rateLimit(threshold, lazy), begin, end) };
   }
   let count = 0;
-  for (let j = firstPassing(values, 0, n, operator, threshold); j < n; j = firstPassing(values, j + 1, n, operator, threshold)) begin[count++] = j;
+  let j = firstPassing(values, 0, n, operator, threshold);
+  while (j < n) {
+    begin[count++] = j++;
+    // The rest of a run of passing samples (a burst) one by one; the scan resumes at the first that does not pass.
+    while (j < n && passes(values[j] as number, operator, threshold)) begin[count++] = j++;
+    j = firstPassing(values, j, n, operator, threshold);
+  }
   return { begin, end: begin, count };
 }
 
