@@ -4,12 +4,15 @@
 // steps the state machine, renders annotations, groups and builds notifications. (2) A backtest of one rule over 30
 // days of 1-minute data (43,200 points, 43,200 ticks), for several reducers. The baseline of each, in the same run,
 // is one plain pass over the same data (a for loop summing the Float64Array values). Target: at most 3× that pass.
-// Ratios are of wall time (best of several runs): the process's CPU time also counts V8's helper threads (concurrent
-// marking and sweeping, the optimising compiler), which run beside the measured code on the second core and made the
-// same steady tick measure 9.0 ms or 40.1 ms of CPU time (9.0 and 14.6 ms wall) in two runs. CPU time is printed too.
+// Ratios are of wall time, each the median over paired rounds of the workload's time over the plain pass's time in
+// the same round (see measurePaired in lib.mjs): on this shared machine the same plain pass took 4.4 to 9.5 ms within
+// minutes, and best-of-N times of the two sides, taken at different moments, gave ratios up to twice the paired ones.
+// The process's CPU time also counts V8's helper threads (concurrent marking and sweeping, the optimising compiler),
+// which run beside the measured code on the second core (the same steady tick measured 9.0 ms or 40.1 ms of CPU time,
+// 9.0 and 14.6 ms wall, in two runs); it is printed too.
 // Run through `pnpm bench` (builds first); without a build it falls back to the TypeScript sources through tsx.
-//   node --expose-gc bench/alerting.bench.mjs        ALERT_BENCH_RULES=1000 for a quick run
-import { fmt, machine, measure, saveResults, seededRandom, table } from './lib.mjs';
+//   node --expose-gc bench/alerting.bench.mjs     ALERT_BENCH_RULES=1000 for a quick run, ALERT_BENCH_ROUNDS=15
+import { fmt, machine, measurePaired, saveResults, seededRandom, table } from './lib.mjs';
 
 let alerting;
 let origin = '@vigil/core/alerting (built)';
@@ -73,12 +76,14 @@ for (let i = 0; i < RULES; i++) {
   data[rules[i].id] = { series: [s] };
 }
 let sink = 0;
-const batched = (fn, times) => () => {
-  let s = 0;
-  for (let i = 0; i < times; i++) s += fn();
-  return s;
-};
-const perRun = (m, times) => ({ cpu: m.cpu / times, wall: m.wall / times, result: m.result });
+const batched = (fn, times) => ({
+  times,
+  run: () => {
+    let s = 0;
+    for (let i = 0; i < times; i++) s += fn();
+    return s;
+  },
+});
 
 function plainPassAll() {
   let s = 0;
@@ -102,27 +107,33 @@ function plainPassThroughInput() {
   return s;
 }
 
-// A fresh evaluator per measured run: every run is a first tick (instances created, alerts grouped, notifications).
-// measure() calls it 6 times to warm up, then RUNS times, and firstResult once more: one evaluator for each call.
-const RUNS = 9;
-const evaluators = Array.from({ length: 6 + RUNS + 1 }, () => createAlertEvaluator({ rules, grouping: { groupBy: ['alertname', 'team'] } }));
-let used = 0;
-const tick = () => evaluators[used++ % evaluators.length].evaluate(NOW, data);
-const steady = createAlertEvaluator({ rules, grouping: { groupBy: ['alertname', 'team'] } });
-
-// Every measured run lasts well over 10 ms: a run right after the GC and the pause before it runs on cold caches
-// and a slower clock for its first milliseconds, which would favour whichever side is timed in shorter runs. So the
-// plain passes (4 ms each) are timed in batches of PLAIN_BATCH and divided, as are the backtests below.
+// Paired rounds (see measurePaired in lib.mjs): each round runs the plain pass and every workload, and each ratio is
+// the median over rounds of the workload's time over the plain pass's time in the same round. The plain passes
+// (4 ms each) run in batches of PLAIN_BATCH: a run right after the GC and the pause before it starts on cold caches
+// and a slower clock for its first milliseconds, which would favour whichever side is timed in shorter runs.
+const ROUNDS = Number(process.env.ALERT_BENCH_ROUNDS ?? 15);
 const PLAIN_BATCH = 5;
-const plain = perRun(measure(batched(plainPassAll, PLAIN_BATCH), RUNS, () => (sink += plainPassAll())), PLAIN_BATCH);
-const first = measure(tick, RUNS, () => (sink += tick().alerts.length));
-if (used !== 6 + RUNS) throw new Error(`the first-tick runs used ${used} evaluators, not ${6 + RUNS}: some were not first ticks`);
-// Ticks at the same time on the same data (ticks may repeat a time): later ticks at NOW + k·STEP would see fewer
-// samples in the windows, and so do less work, than the first.
-const later = measure(() => steady.evaluate(NOW, data), RUNS, () => (sink += steady.evaluate(NOW, data).alerts.length));
-const throughInput = perRun(measure(batched(plainPassThroughInput, PLAIN_BATCH), RUNS, () => (sink += plainPassThroughInput())), PLAIN_BATCH);
-const firstResult = tick();
+const newEvaluator = () => createAlertEvaluator({ rules, grouping: { groupBy: ['alertname', 'team'] } });
+const steady = newEvaluator();
+steady.evaluate(NOW, data);
+const ticks = measurePaired(
+  {
+    plain: batched(plainPassAll, PLAIN_BATCH),
+    // A first tick: an evaluator created just before (untimed), so instances are created, alerts grouped and
+    // notifications built.
+    first: { prepare: newEvaluator, run: (evaluator) => evaluator.evaluate(NOW, data) },
+    // Ticks at the same time on the same data (ticks may repeat a time): later ticks at NOW + k·STEP would see fewer
+    // samples in the windows, and so do less work, than the first.
+    steady: () => steady.evaluate(NOW, data),
+    throughInput: batched(plainPassThroughInput, PLAIN_BATCH),
+  },
+  'plain',
+  ROUNDS,
+);
+const { plain, first, steady: later, throughInput } = ticks;
+const firstResult = first.result;
 const firing = firstResult.alerts.length;
+sink += later.result.alerts.length + throughInput.result;
 
 // Backtest: one rule, 30 days of 1-minute data.
 const DAYS_POINTS = 30 * 24 * 60;
@@ -155,34 +166,50 @@ const btRules = [
   ['rate over 5m (counter)', { reducer: { type: 'rate', windowMs: 5 * MINUTE }, condition: { type: 'threshold', operator: '>', critical: { value: 4 } } }, btCounterSeries],
 ];
 // The plain pass takes 0.04 ms and a backtest well under a millisecond: each is timed as a batch (BT_PLAIN_BATCH
-// passes, BT_BATCH backtests, both batches 10-20 ms) and the per-run time is the batch time divided by its size.
+// passes, BT_BATCH backtests, both batches 10-20 ms), in paired rounds like the ticks, without a forced GC before each
+// batch (see measurePaired): backtests run back to back, as when a rule builder replays a range or CI checks rules.
 const BT_PLAIN_BATCH = 400;
 const BT_BATCH = 50;
-const plainBt = perRun(measure(batched(plainBacktest, BT_PLAIN_BATCH), 7, () => (sink += plainBacktest())), BT_PLAIN_BATCH);
+const btWorkloads = { plain: batched(plainBacktest, BT_PLAIN_BATCH) };
+for (const [label, parts, series] of btRules) {
+  const rule = { id: 'bt', name: 'Backtest', query: { expr: 'x', stepMs: MINUTE }, ...parts };
+  btWorkloads[label] = {
+    times: BT_BATCH,
+    run: () => {
+      let last;
+      for (let i = 0; i < BT_BATCH; i++) last = backtest(rule, { series: [series], range, intervalMs: MINUTE });
+      return last;
+    },
+  };
+}
+const btTimes = measurePaired(btWorkloads, 'plain', ROUNDS, { gc: false });
+const plainBt = btTimes.plain;
+sink += plainBt.result;
 const us = (ms) => `${(ms * 1000).toFixed(0)} µs`;
 const btRows = [['plain pass over the 43,200 values', us(plainBt.cpu), us(plainBt.wall), '', fmt.ratio(1)]];
 const btResults = {};
-for (const [label, parts, series] of btRules) {
-  const rule = { id: 'bt', name: 'Backtest', query: { expr: 'x', stepMs: MINUTE }, ...parts };
-  const run = () => backtest(rule, { series: [series], range, intervalMs: MINUTE });
-  let last;
-  const runBatch = () => {
-    for (let i = 0; i < BT_BATCH; i++) last = run();
-    return last;
-  };
-  const m = perRun(measure(runBatch, 7, () => (sink += run().ticks)), BT_BATCH);
-  const ratio = m.wall / plainBt.wall;
-  btResults[label] = { cpuMs: m.cpu, wallMs: m.wall, ratio, firing: m.result.firing.length };
-  btRows.push([`backtest: ${label}`, us(m.cpu), us(m.wall), `${m.result.firing.length} firing intervals`, `**${fmt.ratio(ratio)}**`]);
+for (const [label] of btRules) {
+  const m = btTimes[label];
+  btResults[label] = { cpuMs: m.cpu, wallMs: m.wall, ratio: m.ratio, firing: m.result.firing.length };
+  btRows.push([`backtest: ${label}`, us(m.cpu), us(m.wall), `${m.result.firing.length} firing intervals`, `**${fmt.ratio(m.ratio)}**`]);
 }
 
-table(`Evaluate ${RULES} rules in one tick (best of ${RUNS} runs; ratios and per-rule times of wall time; ${firing} alerts fire, ${firstResult.groups.length} groups, ${firstResult.notifications.length} notifications)`, ['what', 'CPU', 'wall', 'per rule (wall)', 'vs plain pass (wall)'], [
-  [`plain pass: sum the ${(RULES * POINTS).toLocaleString('en-US')} values`, fmt.ms(plain.cpu), fmt.ms(plain.wall), `${((plain.wall * 1e6) / RULES).toFixed(0)} ns`, fmt.ratio(1)],
-  ['evaluate, first tick (instances created, alerts, groups, notifications)', fmt.ms(first.cpu), fmt.ms(first.wall), `${((first.wall * 1e6) / RULES).toFixed(0)} ns`, `**${fmt.ratio(first.wall / plain.wall)}** (target ≤ 3×)`],
-  ['evaluate, steady state (same alerts keep firing)', fmt.ms(later.cpu), fmt.ms(later.wall), `${((later.wall * 1e6) / RULES).toFixed(0)} ns`, `**${fmt.ratio(later.wall / plain.wall)}**`],
-  ['second peer: the same sum through the evaluator input (data[id].series[k].values)', fmt.ms(throughInput.cpu), fmt.ms(throughInput.wall), `${((throughInput.wall * 1e6) / RULES).toFixed(0)} ns`, `${fmt.ratio(throughInput.wall / plain.wall)} (steady state is ${fmt.ratio(later.wall / throughInput.wall)} this one)`],
-]);
-table(`Backtest one rule over 30 days of 1-minute data (43,200 ticks; time per run, best of 7 batches: plain pass ×${BT_PLAIN_BATCH}, backtest ×${BT_BATCH}; ratios of wall time)`, ['what', 'CPU', 'wall', 'result', 'vs plain pass (wall)'], btRows);
+const perRule = (m) => `${((m.wall * 1e6) / RULES).toFixed(0)} ns`;
+table(
+  `Evaluate ${RULES} rules in one tick (${ROUNDS} paired rounds: times are the best of the rounds, ratios the median over rounds of the time over the plain pass's in the same round, both of wall time; ${firing} alerts fire, ${firstResult.groups.length} groups, ${firstResult.notifications.length} notifications)`,
+  ['what', 'CPU (best)', 'wall (best)', 'per rule (wall)', 'vs plain pass (median paired ratio)'],
+  [
+    [`plain pass: sum the ${(RULES * POINTS).toLocaleString('en-US')} values`, fmt.ms(plain.cpu), fmt.ms(plain.wall), perRule(plain), fmt.ratio(1)],
+    ['evaluate, first tick (instances created, alerts, groups, notifications)', fmt.ms(first.cpu), fmt.ms(first.wall), perRule(first), `**${fmt.ratio(first.ratio)}** (target ≤ 3×)`],
+    ['evaluate, steady state (same alerts keep firing)', fmt.ms(later.cpu), fmt.ms(later.wall), perRule(later), `**${fmt.ratio(later.ratio)}**`],
+    ['second peer: the same sum through the evaluator input (data[id].series[k].values)', fmt.ms(throughInput.cpu), fmt.ms(throughInput.wall), perRule(throughInput), `${fmt.ratio(throughInput.ratio)} (steady state is ${fmt.ratio(later.ratio / throughInput.ratio)} this one)`],
+  ],
+);
+table(
+  `Backtest one rule over 30 days of 1-minute data (43,200 ticks; time per run, in ${ROUNDS} paired rounds of batches: plain pass ×${BT_PLAIN_BATCH}, backtest ×${BT_BATCH}; ratios as above)`,
+  ['what', 'CPU (best)', 'wall (best)', 'result', 'vs plain pass (median paired ratio)'],
+  btRows,
+);
 if (sink === 42) console.log('');
 
 saveResults('alerting', {
@@ -190,9 +217,10 @@ saveResults('alerting', {
   rules: RULES,
   points: POINTS,
   plain: { cpuMs: plain.cpu, wallMs: plain.wall },
-  evaluateFirstTick: { cpuMs: first.cpu, wallMs: first.wall, ratio: first.wall / plain.wall, firing },
-  evaluateSteady: { cpuMs: later.cpu, wallMs: later.wall, ratio: later.wall / plain.wall, ratioToInputWalk: later.wall / throughInput.wall },
-  plainThroughInput: { cpuMs: throughInput.cpu, wallMs: throughInput.wall },
+  rounds: ROUNDS,
+  evaluateFirstTick: { cpuMs: first.cpu, wallMs: first.wall, ratio: first.ratio, firing },
+  evaluateSteady: { cpuMs: later.cpu, wallMs: later.wall, ratio: later.ratio, ratioToInputWalk: later.ratio / throughInput.ratio },
+  plainThroughInput: { cpuMs: throughInput.cpu, wallMs: throughInput.wall, ratio: throughInput.ratio },
   backtestPlain: { cpuMs: plainBt.cpu, wallMs: plainBt.wall },
   backtest: btResults,
   machine: machine(),

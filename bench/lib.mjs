@@ -75,6 +75,58 @@ export function measure(fn, runs = 3, warmUp = fn) {
   return { cpu, wall, result };
 }
 
+/**
+ * Paired rounds, for ratios on a noisy machine: warms every workload up, then runs them all in each of `rounds`
+ * rounds (the order reversed every other round) and compares each with the `baseline` workload of the same round.
+ * Noise that slows a whole round (another tenant on the memory bus, a slower clock) then mostly cancels in the ratio,
+ * where a best-of-N of each side, taken at different moments, does not.
+ *
+ * `workloads` maps a name to a function, or to `{ prepare, run, times }`: `prepare()` runs untimed before each run and
+ * its result is passed to `run` (a fresh object to work on, say); `times` (default 1) is how many operations one run
+ * does (a batch of short ones), and times are per operation. With `gc` (and --expose-gc), each run follows a full GC
+ * and a 50 ms spin (see `measure`): right for a run that starts on a heap just built by `prepare`, wrong for short
+ * allocating runs, which a full GC leaves on freshly committed pages (a backtest took 300-500 µs right after one,
+ * 104 µs ten runs later). Returns per name the best wall and CPU times, every round's wall time, the median over
+ * rounds of its wall time over the baseline's in the same round (`ratio`), and the last result.
+ */
+export function measurePaired(workloads, baseline, rounds, { warmUps = 6, gc = true } = {}) {
+  const entries = Object.entries(workloads).map(([name, w]) => [name, { prepare: () => undefined, times: 1, ...(typeof w === 'function' ? { run: w } : w) }]);
+  for (let i = 0; i < warmUps; i++) {
+    for (const [, w] of entries) w.run(w.prepare());
+    sleep(50); // lets the background compiler thread finish
+  }
+  const out = Object.fromEntries(entries.map(([name]) => [name, { wall: Infinity, cpu: Infinity, walls: [], ratio: NaN, result: undefined }]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, w] of r % 2 === 0 ? entries : [...entries].reverse()) {
+      const state = w.prepare();
+      if (gc && globalThis.gc) {
+        globalThis.gc();
+        spin(50);
+      }
+      const startCpu = process.cpuUsage();
+      const startWall = performance.now();
+      const result = w.run(state);
+      const wall = (performance.now() - startWall) / w.times;
+      const used = process.cpuUsage(startCpu);
+      const timing = out[name];
+      timing.result = result;
+      timing.walls.push(wall);
+      timing.wall = Math.min(timing.wall, wall);
+      timing.cpu = Math.min(timing.cpu, (used.user + used.system) / 1000 / w.times);
+    }
+  }
+  const base = out[baseline].walls;
+  for (const timing of Object.values(out)) timing.ratio = median(timing.walls.map((wall, i) => wall / base[i]));
+  return out;
+}
+
+/** The median of a non-empty array of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Retained heap (JS heap + array buffers) of what `build` returns, measured around forced GCs. */
 export function retainedBytes(build) {
   const usage = () => {
