@@ -1,7 +1,7 @@
 import { ValidationError, VigilError, assertInteger } from '../errors';
 import { validateSeries, validateSeriesSpacing } from '../series/create';
 import type { Series } from '../series/types';
-import { alertFingerprint, compileMatchers, copyLabels, labelsKey, labelValue, LABEL_NAME_PATTERN } from './labels';
+import { alertFingerprint, compileMatchers, copyLabels, labelsKey, labelValue, LABEL_NAME_PATTERN, sameLabels } from './labels';
 import { compileMaintenanceWindow } from './maintenance';
 import type { CompiledMaintenanceWindow } from './maintenance';
 import { checkedTailStart, conditionValueAt, loosestThreshold, percentileCannotHold, windowCannotPass } from './reduce';
@@ -56,6 +56,9 @@ export interface Instance extends InstanceCore {
   renderedValue: number | null | undefined;
   /** The evaluation counter at which the instance was last processed. */
   seenTick: number;
+  /** Its group's key and labels (fixed by its labels, rule and the evaluator's grouping), found once. */
+  readonly groupKey: string;
+  readonly groupLabels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -75,6 +78,27 @@ interface RuleRuntime extends CompiledRule {
   /** The levels' operator (they share one) and, when it is ordered, the loosest threshold; else NaN. */
   readonly operator: ThresholdOperator;
   readonly loosest: number;
+  /** The series key of each series index last tick, with a copy of its labels (see `seriesKeyOf`); null until needed. */
+  seriesKeys: (SeriesKeyMemo | undefined)[] | null;
+}
+
+interface SeriesKeyMemo {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly key: string;
+}
+
+/**
+ * The key (`labelsKey`) of series i's labels. A series with alerts needs it every tick, and its labels are usually
+ * those of the tick before: compared with a copy of those, key by key, the key is reused instead of sorting the names
+ * and quoting the values again.
+ */
+function seriesKeyOf(runtime: RuleRuntime, i: number, labels: Readonly<Record<string, string>>): string {
+  const memos = (runtime.seriesKeys ??= []);
+  const memo = memos[i];
+  if (memo !== undefined && sameLabels(labels, memo.labels)) return memo.key;
+  const key = labelsKey(labels);
+  memos[i] = { labels: copyLabels(labels), key };
+  return key;
 }
 
 function ruleRuntime(rule: CompiledRule): RuleRuntime {
@@ -92,6 +116,7 @@ function ruleRuntime(rule: CompiledRule): RuleRuntime {
     percentile: rule.reducer === 'percentile',
     operator,
     loosest: operator === '==' || operator === '!=' ? NaN : loosestThreshold(rule.levels),
+    seriesKeys: null,
     reducer: rule.reducer,
     conditionType: rule.conditionType,
     changeWindowMs: rule.changeWindowMs,
@@ -477,7 +502,7 @@ export class AlertEvaluator {
         const level = levels[j] as CompiledLevel;
         let existing: Instance | undefined;
         if (runtime.live > 0) {
-          seriesKey ??= labelsKey(labels);
+          seriesKey ??= seriesKeyOf(runtime, i, labels);
           existing = runtime.instances.get(seriesKey + KEY_SEPARATOR + level.severity);
         }
         let active: boolean | null;
@@ -490,7 +515,7 @@ export class AlertEvaluator {
           reason = 'condition';
         }
         if (existing === undefined && active !== true) continue;
-        seriesKey ??= labelsKey(labels);
+        seriesKey ??= seriesKeyOf(runtime, i, labels);
         const instance = existing ?? this.instanceFor(runtime, seriesKey, labels, level, value);
         instance.seenTick = tick;
         this.apply(runtime, instance, now, active, reason, value, transitions, resolvedNow);
@@ -558,6 +583,7 @@ export class AlertEvaluator {
     if (existing !== undefined) return existing;
     const rule = runtime.compiled;
     const labels = instanceLabels(rule, seriesLabels, level);
+    const groupLabels = this.groupLabelsOf(labels);
     // Every field in one literal (the fields of `inactiveCore()` too, not spread): V8 then builds the instance with
     // one map instead of a clone plus a map transition per added field (the first tick of 10,000 rules, with 385 new
     // instances, spent 10% of its time here).
@@ -579,6 +605,8 @@ export class AlertEvaluator {
       value: finiteOrNull(value),
       renderedValue: undefined,
       seenTick: 0,
+      groupKey: `${rule.receiver ?? this.defaultReceiver}${rule.escalationPolicy === undefined ? '' : `/${rule.escalationPolicy}`}:${labelsKey(groupLabels)}`,
+      groupLabels,
     };
     runtime.instances.set(key, instance);
     runtime.live++;
@@ -661,17 +689,15 @@ export class AlertEvaluator {
 
   private publish(now: number, transitions: AlertTransition[], errors: RuleEvaluationError[], resolvedNow: Instance[]): EvaluationResult {
     const firing: Instance[] = [];
-    for (const runtime of this.runtimes) for (const instance of runtime.instances.values()) if (instance.state === 'firing') firing.push(instance);
+    // Most rules have no instance: skip them without creating an iterator (10,000 iterators cost ~0.4 ms a tick).
+    for (const runtime of this.runtimes) if (runtime.live > 0) for (const instance of runtime.instances.values()) if (instance.state === 'firing') firing.push(instance);
     const inhibited = this.inhibitRules.length > 0 ? this.inhibitions(firing) : new Map<Instance, string[]>();
     const alerts: Alert[] = [];
     const groups = new Map<string, { receiver: string; policy: string | undefined; groupLabels: Record<string, string>; alerts: Alert[] }>();
     const add = (instance: Instance, alert: Alert): void => {
-      const receiver = instance.rule.receiver ?? this.defaultReceiver;
-      const policy = instance.rule.escalationPolicy;
-      const groupLabels = this.groupLabelsOf(instance.labels);
-      const groupKey = `${receiver}${policy === undefined ? '' : `/${policy}`}:${labelsKey(groupLabels)}`;
+      const groupKey = instance.groupKey;
       let group = groups.get(groupKey);
-      if (group === undefined) groups.set(groupKey, (group = { receiver, policy, groupLabels, alerts: [] }));
+      if (group === undefined) groups.set(groupKey, (group = { receiver: instance.rule.receiver ?? this.defaultReceiver, policy: instance.rule.escalationPolicy, groupLabels: { ...instance.groupLabels }, alerts: [] }));
       group.alerts.push(alert);
     };
     const visible: { instance: Instance; alert: Alert }[] = [];
@@ -802,12 +828,12 @@ export class AlertEvaluator {
   instances(time = this.lastTick): AlertInstance[] {
     const out: AlertInstance[] = [];
     const firing: Instance[] = [];
-    for (const runtime of this.runtimes) for (const instance of runtime.instances.values()) if (instance.state === 'firing') firing.push(instance);
+    for (const runtime of this.runtimes) if (runtime.live > 0) for (const instance of runtime.instances.values()) if (instance.state === 'firing') firing.push(instance);
     const inhibited = this.inhibitions(firing);
     for (const runtime of this.runtimes) {
       const list = [...runtime.instances.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
       for (const instance of list) {
-        const groupKey = `${instance.rule.receiver ?? this.defaultReceiver}${instance.rule.escalationPolicy === undefined ? '' : `/${instance.rule.escalationPolicy}`}:${labelsKey(this.groupLabelsOf(instance.labels))}`;
+        const groupKey = instance.groupKey;
         out.push({
           fingerprint: instance.fingerprint,
           ruleId: instance.rule.id,

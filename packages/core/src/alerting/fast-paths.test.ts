@@ -220,3 +220,59 @@ describe('rule input lookup', () => {
     expect(result.alerts).toHaveLength(0);
   });
 });
+
+describe('series keys reused across ticks (seriesKeyOf) and group keys kept per instance', () => {
+  const rule: AlertRule = { id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'last', windowMs: 60_000 }, condition: { type: 'threshold', operator: '>', critical: { value: 1 } } };
+  const names = ['instance', 'job', 'constructor', '__proto__'];
+  it('the firing alerts are exactly the series that pass, whatever the labels do between ticks (reused, copied, mutated in place)', () => {
+    const labelSet = fc.dictionary(fc.constantFrom(...names), fc.constantFrom('a', 'b'), { maxKeys: 3 });
+    const tickArb = fc.array(fc.record({ labels: labelSet, hot: fc.boolean(), mutate: fc.boolean() }), { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(tickArb, { minLength: 1, maxLength: 8 }), (ticks) => {
+        const evaluator = createAlertEvaluator({ rules: [rule] });
+        // Label objects reused across ticks by series index, as a data source reusing its objects would.
+        const objects: Record<string, string>[] = [];
+        ticks.forEach((tick, t) => {
+          const now = (t + 1) * 60_000;
+          // Distinct label sets only (a result with two equal label sets is an error, tested elsewhere).
+          const seen = new Set<string>();
+          const series: Series[] = [];
+          for (const [i, s] of tick.entries()) {
+            const key = JSON.stringify(Object.entries(s.labels).sort());
+            if (seen.has(key)) continue;
+            seen.add(key);
+            let labels: Record<string, string>;
+            if (s.mutate && objects[i] !== undefined) {
+              // The same object, changed in place since the last tick.
+              labels = objects[i] as Record<string, string>;
+              for (const name of Object.keys(labels)) delete labels[name];
+              for (const [name, value] of Object.entries(s.labels)) Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
+            } else labels = JSON.parse(JSON.stringify(s.labels)) as Record<string, string>;
+            objects[i] = labels;
+            series.push({ labels, timestamps: Float64Array.of(now), values: Float64Array.of(s.hot ? 2 : 0) });
+          }
+          const result = evaluator.evaluate(now, { r: { series } });
+          const firing = result.alerts
+            .filter((a) => a.status === 'firing')
+            .map((a) => JSON.stringify(Object.entries(a.labels).sort()))
+            .sort();
+          const expected = series
+            .filter((s) => (s.values[0] as number) > 1)
+            .map((s) => JSON.stringify(Object.entries({ ...s.labels, alertname: 'R', severity: 'critical' }).sort()))
+            .sort();
+          expect(firing).toEqual(expected);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('group labels handed out in a result are copies: changing them changes nothing inside the evaluator', () => {
+    const evaluator = createAlertEvaluator({ rules: [rule], grouping: { groupBy: ['alertname', 'job'] } });
+    const input = { r: { series: [{ labels: { job: 'api' }, timestamps: Float64Array.of(60_000), values: Float64Array.of(5) }] } };
+    const first = evaluator.evaluate(60_000, input);
+    (first.groups[0]?.groupLabels as Record<string, string>).job = 'changed';
+    const second = evaluator.evaluate(60_000, input);
+    expect(second.groups[0]?.groupLabels).toEqual({ alertname: 'R', job: 'api' });
+    expect(second.groups[0]?.groupKey).toBe(first.groups[0]?.groupKey);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError, VigilError } from '../errors';
-import { alertFingerprint, compileMatcher, copyLabels, labelsKey, labelValue, matchesAll } from './labels';
+import { alertFingerprint, compileMatcher, copyLabels, labelsKey, labelValue, matchesAll, sameLabels } from './labels';
 import { parseTemplate, renderTemplate } from './template';
 
 /** Reference FNV-1a 64 over Prometheus' label-set byte layout, with BigInt (independent of the limb arithmetic). */
@@ -133,6 +133,19 @@ describe('label names that Object.prototype also has', () => {
     ]);
     // Inherited enumerable keys are not labels.
     expect(copyLabels(Object.create({ inherited: 'no' }) as Record<string, string>)).toStrictEqual({});
+  });
+
+  it('compare as equal exactly when their keys are equal (sameLabels)', () => {
+    const set = fc.dictionary(fc.constantFrom(...inherited, 'job', 'a'), fc.constantFrom('', 'x', 'y'), { maxKeys: 4 }).map((l) => JSON.parse(JSON.stringify(l)) as Record<string, string>);
+    fc.assert(
+      fc.property(set, set, (a, b) => {
+        expect(sameLabels(a, b)).toBe(labelsKey(a) === labelsKey(b));
+        expect(sameLabels(a, copyLabels(a))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    // An inherited enumerable key is not a label, on either side.
+    expect(sameLabels(Object.create({ job: 'x' }) as Record<string, string>, {})).toBe(true);
   });
 
   it('read as missing labels in matchers, as Alertmanager reads them', () => {

@@ -81,6 +81,21 @@ export function copyLabels(labels: Readonly<Record<string, string>>): Record<str
   return copy;
 }
 
+/**
+ * Whether two label sets have the same own keys with the same values (what equal `labelsKey`s mean), compared key by
+ * key without building either key. @internal
+ */
+export function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  let count = 0;
+  for (const name in a) {
+    if (!Object.hasOwn(a, name)) continue;
+    if (!Object.hasOwn(b, name) || a[name] !== b[name]) return false;
+    count++;
+  }
+  for (const name in b) if (Object.hasOwn(b, name)) count--;
+  return count === 0;
+}
+
 /** A canonical, injective text key of a label set (sorted names; JSON-quoted), used to key series and groups. */
 export function labelsKey(labels: Readonly<Record<string, string>>): string {
   const names = Object.keys(labels).sort();
