@@ -108,6 +108,11 @@ function templates(problems: Problems, value: unknown, path: string, isLabels: b
   return out;
 }
 
+/** A receiver or policy name: absent, or a non-empty string of at most 256 characters. */
+function optionalName(problems: Problems, value: unknown, path: string): void {
+  if (value !== undefined && (typeof value !== 'string' || value === '' || value.length > 256)) problems.add(path, 'a non-empty string of at most 256 characters', value);
+}
+
 function threshold(problems: Problems, value: unknown, path: string, operator: ThresholdOperator): { value: number; recovery: number } | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) {
@@ -202,8 +207,9 @@ function collect(rule: unknown, path: string, problems: Problems): CompiledRule 
       const warning = threshold(problems, condition.warning, `${path}.condition.warning`, operator);
       const critical = threshold(problems, condition.critical, `${path}.condition.critical`, operator);
       if (condition.warning === undefined && condition.critical === undefined) problems.add(`${path}.condition`, 'a warning or a critical threshold (or both)', condition);
-      if (warning !== undefined) levels.push({ severity: 'warning', operator, ...warning });
-      if (critical !== undefined) levels.push({ severity: 'critical', operator, ...critical });
+      // Literals with every field (not a spread): one V8 map for all levels, shared by the evaluator's hot reads.
+      if (warning !== undefined) levels.push({ severity: 'warning', operator, value: warning.value, recovery: warning.recovery });
+      if (critical !== undefined) levels.push({ severity: 'critical', operator, value: critical.value, recovery: critical.recovery });
     }
   }
 
@@ -220,10 +226,8 @@ function collect(rule: unknown, path: string, problems: Problems): CompiledRule 
   if (runbookUrl !== undefined && (typeof runbookUrl !== 'string' || runbookUrl.length > 2048 || !/^https?:\/\/[^\s]+$/i.test(runbookUrl))) {
     problems.add(`${path}.runbookUrl`, 'an http(s):// URL of at most 2048 characters without spaces', runbookUrl);
   }
-  for (const field of ['receiver', 'escalationPolicy'] as const) {
-    const v = rule[field];
-    if (v !== undefined && (typeof v !== 'string' || v === '' || v.length > 256)) problems.add(`${path}.${field}`, 'a non-empty string of at most 256 characters', v);
-  }
+  optionalName(problems, rule.receiver, `${path}.receiver`);
+  optionalName(problems, rule.escalationPolicy, `${path}.escalationPolicy`);
   if (problems.list.length > before) return undefined;
   return {
     rule: rule as unknown as AlertRule,
