@@ -258,7 +258,28 @@ describe('backtest lazy mode (skip to candidate ticks) equals the column mode', 
       { numRuns: 2000 },
     );
   });
-  it('a rate just under the threshold with one larger step still fires (the skip bound is not too loose)', () => {
+  it('reports timestamps out of order at their index, in the lazy and the column modes', () => {
+    const timestamps = Array.from({ length: 40 }, (_, i) => i * MIN);
+    timestamps[21] = 20 * MIN;
+    const values = timestamps.map((_, i) => (i % 9 === 0 ? 5 : 0.5));
+    const counter = timestamps.map((_, i) => i * 100);
+    const range = { start: 0, end: 39 * MIN };
+    const threshold: AlertRule = { id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'max', windowMs: 5 * MIN }, condition: { type: 'threshold', operator: '>', critical: { value: 2 } } };
+    const rate: AlertRule = { ...threshold, reducer: { type: 'rate', windowMs: 5 * MIN } };
+    const bad = (v: number[]): Series => ({ labels: {}, timestamps: Float64Array.from(timestamps), values: Float64Array.from(v) });
+    for (const [rule, v] of [
+      [threshold, values],
+      [rate, counter],
+    ] as const) {
+      for (const includeValues of [false, true]) {
+        expect(() => backtest(rule, { series: [createSeries({ labels: { a: '1' }, timestamps: timestamps.map((_, i) => i * MIN), values: v }), bad(v)], range, includeValues })).toThrow(/^history\.series\[1\]\.timestamps\[21\]/);
+      }
+    }
+    // Off a regular grid a rate's pass retries with the smallest gap, and still reports disorder where it is.
+    const irregular = timestamps.map((_, i) => i * MIN + (i % 3) * 1000);
+    irregular[30] = irregular[29] as number;
+    expect(() => backtest(rate, { series: [{ labels: {}, timestamps: Float64Array.from(irregular), values: Float64Array.from(counter) }], range })).toThrow(/^history\.series\[0\]\.timestamps\[30\]/);
+  });  it('a rate just under the threshold with one larger step still fires (the skip bound is not too loose)', () => {
     // 540 per minute is 9/s; one step of 1000 lifts the 5-minute rate to 10.9/s, above 10/s, for the windows holding it.
     const values: number[] = [];
     let total = 0;
