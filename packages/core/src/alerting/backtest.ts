@@ -363,14 +363,17 @@ function lazySegment(lazy: LazySeries, rule: CompiledRule, k: number, start: num
   const { begin, end: candidateEnd, count } = (lazy.shared.candidates ??= findCandidates(lazy, rule));
   const windowMs = rule.windowMs;
   const firstSample = upperBound(timestamps, start + k * intervalMs - windowMs);
-  // In time: the segment runs until `until`, extended while a candidate enters a window before then.
+  // In time: the segment runs until `until`, extended while a candidate enters a window by then (a sample at `until`
+  // is in the window of the tick at `until`).
   let until = start + (k + MIN_SEGMENT) * intervalMs;
   for (let c = firstCandidateFrom(begin, count, firstSample); c < count; c++) {
-    if ((timestamps[begin[c] as number] as number) >= until) break;
+    if ((timestamps[begin[c] as number] as number) > until) break;
     const left = (timestamps[candidateEnd[c] as number] as number) + windowMs;
     if (left > until) until = left;
   }
-  const end = Math.min(tickCount, firstTickAtOrAfter(until, k + 1, start, intervalMs, tickCount));
+  // Two ticks more: the first whose windows have left the candidates, where a firing rule usually resolves, and the
+  // next, where it becomes inactive (a state change the run records, so it needs that tick's value too).
+  const end = Math.min(tickCount, firstTickAtOrAfter(until, k + 1, start, intervalMs, tickCount) + 2);
   lazy.computed += end - k;
 
   const ticks = scratchColumn(SLOT_SEGMENT_TICKS, end - k);
