@@ -20,7 +20,7 @@ module.exports = [
   core('/nab', '*', '4.5 kB'),
   core('/cost', '*', '29 kB'),
   core('/promql', '*', '2 kB'),
-  core('/alerting', '*', '20.5 kB'),
+  core('/alerting', '*', '21 kB'),
   core('/alerting', '{ createAlertEvaluator }', '14.5 kB'),
   core('/alerting', '{ backtest, validateRule }', '10.5 kB'),
   core('/alerting', '{ exportPrometheusRules }', '5.2 kB'),
