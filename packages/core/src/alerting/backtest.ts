@@ -347,10 +347,10 @@ const MIN_SEGMENT = 16;
 
 /**
  * The condition values of ticks [k, end) in `shared.cache`; returns `end`. A segment the first level computed is
- * reused; otherwise the segment runs to the first tick whose window has left every candidate (see `Candidates`)
- * entering before the segment's end, and at least MIN_SEGMENT ticks, and is computed with the column kernels of the
- * whole-column mode (`conditionValuesAtTicks`) on the samples its windows hold. So each value is the one the column
- * would hold, at the column's cost per tick, for only the ticks near where the rule may pass.
+ * reused. Otherwise the segment runs at least MIN_SEGMENT ticks, and on while candidates (see `Candidates`) enter a
+ * window by its end, to two ticks past the first whose window has left them; it is computed with the column kernels
+ * of the whole-column mode (`conditionValuesAtTicks`) on the samples its windows hold. So each value is the one the
+ * column would hold, at the column's cost per tick, for only the ticks near where the rule may pass.
  */
 function lazySegment(lazy: LazySeries, rule: CompiledRule, k: number, start: number, intervalMs: number, tickCount: number): number {
   const { segments, cache } = lazy.shared;
@@ -484,8 +484,8 @@ function findCandidates(lazy: LazySeries, rule: CompiledRule): Candidates {
 
 /**
  * The largest increase between neighbouring samples that cannot take a window's rate to `threshold` (see
- * `Candidates`), from the smallest gap between the series' timestamps: the bound validation found, or else the
- * smallest gap measured here (timestamps off a regular grid).
+ * `Candidates`), from a lower bound on the gaps between the series' timestamps: the one validation found (the first
+ * gap, when no later one is smaller), or else the smallest gap, measured here once.
  */
 function rateLimit(threshold: number, lazy: LazySeries): number {
   const shared = lazy.shared;

@@ -92,8 +92,8 @@ function checkColumns(timestamps: Float64Array, values: Float64Array, prefix: st
  *
  * Returns, for a strict Float64Array column, the first gap (`timestamps[1] - timestamps[0]`) when no later gap is
  * smaller, else 0 (and 0 for fewer than two timestamps or a column checked one by one): a lower bound on every gap,
- * found in the same pass, for callers that bound how many samples a window holds. Gaps are compared as computed, so
- * the bound holds to a relative 2^-52.
+ * found in the same pass, for callers that bound slopes between samples (the backtest's `rate` skip). Gaps are
+ * compared as computed, so the bound holds to a relative 2^-52.
  * @internal
  */
 export function assertAscendingTimestamps(timestamps: ArrayLike<number>, path: string, strict = true): number {
