@@ -4,7 +4,7 @@ import { quantile } from '../percentile/exact';
 import { validateSeries } from '../series/create';
 import type { Series } from '../series/types';
 import { createAlertEvaluator, hasSeriesShape, hasStringLabels } from './evaluator';
-import { checkedTailStart, conditionValueAt, loosestThreshold, percentileCannotHold, reduceAt, windowCannotPass } from './reduce';
+import { checkedTailStart, conditionValueAt, firstPassing, loosestThreshold, percentileCannotHold, reduceAt, windowCannotPass } from './reduce';
 import { levelActive } from './state';
 import { compileRule } from './validate';
 import type { CompiledLevel } from './validate';
@@ -274,5 +274,25 @@ describe('series keys reused across ticks (seriesKeyOf) and group keys kept per 
     const second = evaluator.evaluate(60_000, input);
     expect(second.groups[0]?.groupLabels).toEqual({ alertname: 'R', job: 'api' });
     expect(second.groups[0]?.groupKey).toBe(first.groups[0]?.groupKey);
+  });
+});
+
+describe('firstPassing (eight samples per step)', () => {
+  it('finds a single passing sample wherever it lies, for every ordered operator and start, and never a NaN', () => {
+    const cases = [
+      ['>', 1, 2, 0],
+      ['>=', 1, 1, 0.5],
+      ['<', 1, 0, 2],
+      ['<=', 1, 1, 1.5],
+    ] as const;
+    for (const [operator, threshold, passing, failing] of cases) {
+      for (let at = 0; at < 40; at++) {
+        const values = Float64Array.from({ length: 40 }, (_, i) => (i === at ? passing : i % 3 === 0 ? NaN : failing));
+        for (let from = 0; from <= 8; from++) {
+          expect(firstPassing(values, from, 40, operator, threshold)).toBe(at >= from ? at : 40);
+          expect(firstPassing(values, from, Math.min(40, at + 1), operator, threshold)).toBe(at >= from ? at : Math.min(40, at + 1));
+        }
+      }
+    }
   });
 });
