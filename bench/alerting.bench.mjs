@@ -166,10 +166,11 @@ const btRules = [
   ['rate over 5m (counter)', { reducer: { type: 'rate', windowMs: 5 * MINUTE }, condition: { type: 'threshold', operator: '>', critical: { value: 4 } } }, btCounterSeries],
 ];
 // The plain pass takes 0.04 ms and a backtest about 0.1 ms: each is timed as a batch of about the same length
-// (BT_PLAIN_BATCH passes, BT_BATCH backtests, 15-20 ms each, so that a burst of noise weighs on both alike; with
-// 5 ms backtest batches against 17 ms plain ones, the median ratios of two runs minutes apart differed by 1.5×),
-// in BT_ROUNDS paired rounds like the ticks, without a forced GC before each
-// batch (see measurePaired): backtests run back to back, as when a rule builder replays a range or CI checks rules.
+// (BT_PLAIN_BATCH passes, BT_BATCH backtests, 15-20 ms each, so that a burst of noise of a given length weighs on both
+// alike), in BT_ROUNDS paired rounds like the ticks, without a forced GC before each batch (see measurePaired):
+// backtests run back to back, as when a rule builder replays a range or CI checks rules. The best-vs-best column is
+// printed beside the median: on this machine the medians still moved with the noise (1.9-4.3× across runs) while the
+// best times held (1.8-2.8×).
 const BT_PLAIN_BATCH = 400;
 const BT_BATCH = 160;
 const BT_ROUNDS = Number(process.env.ALERT_BENCH_ROUNDS ?? 25);

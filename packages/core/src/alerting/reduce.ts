@@ -354,7 +354,7 @@ export function reduceWindow(series: Series, rule: CompiledRule, lo: number, hi:
  * True when no level of a threshold rule on `avg`, `min`, `max` or a percentile can hold at tick `t`, because no
  * sample of the window passes the loosest level's threshold (`operator` and `threshold`: the levels' shared operator
  * and `loosestThreshold(levels)`): these values lie between the window's smallest and largest sample. One comparison
- * per sample, four per step, stopping at the first passing one; cheaper than the value itself. An empty window (no
+ * per sample, eight per step, stopping at the first passing one; cheaper than the value itself. An empty window (no
  * data) also answers true: the caller uses this only when no data does not alert and no alert exists. `==` and `!=`
  * are never decided here. @internal
  */
@@ -391,11 +391,14 @@ export function firstPassing(values: Float64Array, from: number, to: number, ope
     case '<':
       for (; j + 7 < to; j += 8) if ((values[j] as number) < threshold || (values[j + 1] as number) < threshold || (values[j + 2] as number) < threshold || (values[j + 3] as number) < threshold || (values[j + 4] as number) < threshold || (values[j + 5] as number) < threshold || (values[j + 6] as number) < threshold || (values[j + 7] as number) < threshold) break;
       break;
-    default:
+    case '<=':
       for (; j + 7 < to; j += 8) if ((values[j] as number) <= threshold || (values[j + 1] as number) <= threshold || (values[j + 2] as number) <= threshold || (values[j + 3] as number) <= threshold || (values[j + 4] as number) <= threshold || (values[j + 5] as number) <= threshold || (values[j + 6] as number) <= threshold || (values[j + 7] as number) <= threshold) break;
       break;
+    default:
+      // `==` and `!=`: one by one below.
+      break;
   }
-  // The step that stopped the loop, or the last few samples: one by one.
+  // The step that stopped the loop, or the last few samples (or every sample, for `==` and `!=`): one by one.
   for (; j < to; j++) if (passes(values[j] as number, operator, threshold)) return j;
   return to;
 }
