@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError, VigilError } from '../errors';
-import { alertFingerprint, compileMatcher, copyLabels, labelsKey, labelValue, matchesAll, sameLabels } from './labels';
+import { alertFingerprint, compileMatcher, copyLabels, labelsKey, labelValue, matchesAll, sameLabels, sortedLabelNames } from './labels';
 import { parseTemplate, renderTemplate } from './template';
 
 /** Reference FNV-1a 64 over Prometheus' label-set byte layout, with BigInt (independent of the limb arithmetic). */
@@ -44,6 +44,31 @@ describe('alertFingerprint', () => {
     expect(alertFingerprint({})).toBe('cbf29ce484222325');
     expect(alertFingerprint({ b: '2', a: '1' })).toBe(alertFingerprint({ a: '1', b: '2' }));
     expect(alertFingerprint({ a: '1' })).not.toBe(alertFingerprint({ a: '2' }));
+  });
+
+  it('sorts label names as Array.prototype.sort does, for small sets (insertion) and large ones (fast-check)', () => {
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'B', '_', '0', 'é', '😀', '\ud800'), maxLength: 4 });
+    fc.assert(
+      fc.property(fc.dictionary(name, fc.constant('v'), { maxKeys: 40, size: 'max' }), (labels) => {
+        expect(sortedLabelNames(labels)).toEqual(Object.keys(labels).sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('labelsKey quotes values exactly as JSON.stringify, with or without characters to escape (fast-check)', () => {
+    const unit = fc.constantFrom('a', ' ', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '😀', '\ud800', '\udc00', '=', ',', '}');
+    const reference = (labels: Record<string, string>) =>
+      `{${Object.keys(labels)
+        .sort()
+        .map((n) => `${n}=${JSON.stringify(labels[n])}`)
+        .join(',')}}`;
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('a', 'b', 'job', 'instance', '__name__'), fc.string({ unit, maxLength: 8 })), (labels) => {
+        expect(labelsKey(labels)).toBe(reference(labels));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('labelsKey is injective where naive joins are not', () => {

@@ -60,6 +60,35 @@ describe('templates', () => {
   });
 });
 
+describe('%.4g as Go formats it', () => {
+  const percentage = (value: number) => render('{{ $value | humanizePercentage }}', { ...context, value });
+  it('takes the exponent form from the value rounded to four digits', () => {
+    // 9999.7 rounds to 1.000e+04: exponent 4, not below the precision, so Go prints 1e+04 (not 10000).
+    expect(percentage(99.997)).toBe('1e+04%');
+    expect(percentage(99.99)).toBe('9999%');
+    // 9.9996e-05 rounds to 1.000e-04: exponent -4, so the fixed form.
+    expect(percentage(9.9996e-7)).toBe('0.0001%');
+    expect(percentage(1.234e-7)).toBe('1.234e-05%');
+    expect(percentage(12.5)).toBe('1250%');
+    expect(percentage(-0.5)).toBe('-50%');
+    expect(percentage(1e21)).toBe('1e+23%');
+  });
+  it('keeps the value toPrecision(4) rounds to, in the form the rounded exponent picks (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), (value) => {
+        fc.pre(value !== 0 && Number.isFinite(value * 100));
+        const out = percentage(value);
+        const rounded = Number((value * 100).toPrecision(4));
+        expect(Number(out.slice(0, -1))).toBe(rounded);
+        const exponent = Number(rounded.toExponential().split('e')[1]);
+        expect(out.includes('e')).toBe(exponent < -4 || exponent >= 4);
+        expect(out).not.toMatch(/\.0*(e|%)|\.$|0+e/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('humanize (Prometheus template_test.go cases)', () => {
   it.each([
     [0, '0'],

@@ -96,6 +96,8 @@ function parseAction(body: string, path: string, at: number): TemplatePart {
   return { kind: 'action', operand, filters };
 }
 
+const NUMBER_FILTERS: ReadonlySet<TemplateFilter> = /* @__PURE__ */ new Set(['humanize', 'humanizePercentage', 'humanizeDuration']);
+
 /**
  * Renders a parsed template. Never throws for any context; output is plain text (see the module notes).
  *
@@ -115,7 +117,8 @@ export function renderTemplate(template: Template, context: TemplateContext): st
     switch (part.operand.kind) {
       case 'value':
         number = context.value !== null && !Number.isNaN(context.value) ? context.value : null;
-        text = number === null ? '' : formatG(number, 17);
+        // A number filter first formats the number itself.
+        text = number === null || NUMBER_FILTERS.has(part.filters[0] as TemplateFilter) ? '' : formatG(number, 17);
         break;
       case 'label':
         text = labelValue(context.labels, part.operand.name) ?? '';
@@ -163,20 +166,32 @@ export function plainText(text: string, max: number): string {
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
-/** Go's `%.Ng`: N significant digits, trailing zeros removed. */
+/**
+ * Go's `%.Ng`: N significant digits, trailing zeros removed, in exponent form when the exponent of the value
+ * rounded to N digits is below -4 or at least N (so 9999.7 at four digits is `1e+04`, as in Go).
+ */
 function formatG(value: number, digits: number): string {
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
   if (Number.isNaN(value)) return 'NaN';
   if (digits >= 17) return String(value);
-  const exponent = value === 0 ? 0 : Math.floor(Math.log10(Math.abs(value)));
+  const exponential = value.toExponential(digits - 1);
+  const e = exponential.indexOf('e');
+  const exponent = Number(exponential.slice(e + 1));
   if (exponent < -4 || exponent >= digits) {
-    const [mantissa, exp] = value.toExponential(digits - 1).split('e') as [string, string];
-    const trimmed = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
-    const sign = exp.startsWith('-') ? '-' : '+';
-    return `${trimmed}e${sign}${exp.replace(/^[+-]/, '').padStart(2, '0')}`;
+    const magnitude = Math.abs(exponent);
+    return `${withoutTrailingZeros(exponential.slice(0, e))}e${exponent < 0 ? '-' : '+'}${magnitude < 10 ? '0' : ''}${magnitude}`;
   }
-  return String(Number(value.toPrecision(digits)));
+  return withoutTrailingZeros(value.toFixed(digits - 1 - exponent));
+}
+
+/** A decimal without the zeros ending its fraction, nor a point left bare. */
+function withoutTrailingZeros(decimal: string): string {
+  if (!decimal.includes('.')) return decimal;
+  let end = decimal.length;
+  while (decimal.charCodeAt(end - 1) === 48) end--;
+  if (decimal.charCodeAt(end - 1) === 46) end--;
+  return decimal.slice(0, end);
 }
 
 const BIG = ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
