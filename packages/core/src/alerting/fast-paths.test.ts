@@ -221,6 +221,93 @@ describe('rule input lookup', () => {
   });
 });
 
+describe('rules evaluated in blocks, their inputs read ahead (touchInputs)', () => {
+  type Kind = 'missing' | 'hot' | 'cold' | 'error' | 'not-object' | 'no-array' | 'bad-series' | 'throws' | 'empty';
+  const kinds: Kind[] = ['missing', 'hot', 'cold', 'error', 'not-object', 'no-array', 'bad-series', 'throws', 'empty'];
+  const ruleFor = (i: number, enabled: boolean): AlertRule => ({
+    id: `r${i}`,
+    name: `R${i % 3}`,
+    enabled,
+    query: { expr: 'x' },
+    reducer: { type: i % 2 === 0 ? 'max' : 'last', windowMs: 120_000 },
+    condition: { type: 'threshold', operator: '>', warning: { value: 5, recovery: 4 }, critical: { value: 8 } },
+    onError: i % 3 === 0 ? 'alerting' : 'keep-last',
+  });
+  const inputFor = (kind: Kind, now: number, i: number): unknown => {
+    const series = (value: number) => ({ labels: { host: `h${i % 4}` }, timestamps: Float64Array.of(now - 60_000, now), values: Float64Array.of(value - 1, value) });
+    switch (kind) {
+      case 'missing':
+        return undefined;
+      case 'hot':
+        return { series: [series(9 + (i % 2)), { ...series(6), labels: { host: 'other' } }] };
+      case 'cold':
+        return { series: [series(1)] };
+      case 'error':
+        return { error: new Error('down') };
+      case 'not-object':
+        return 42;
+      case 'no-array':
+        return { series: 'nope' };
+      case 'bad-series':
+        return { series: [{ labels: {}, timestamps: [now], values: [1] }] };
+      case 'throws':
+        return Object.defineProperty({}, 'series', {
+          get() {
+            throw new Error('getter');
+          },
+        });
+      case 'empty':
+        return { series: [] };
+    }
+  };
+  const summary = (r: { alerts: readonly { fingerprint: string; status: string }[]; errors: readonly { ruleId: string; code: string }[]; transitions: readonly unknown[] }) => ({
+    alerts: r.alerts.map((a) => `${a.fingerprint}:${a.status}`).sort(),
+    errors: r.errors.map((e) => `${e.ruleId}:${e.code}`).sort(),
+    transitions: r.transitions.length,
+  });
+  it('gives every rule exactly what it gets evaluated alone, across block boundaries and every kind of input (fast-check)', () => {
+    // Lengths drawn as integers: fast-check's default size keeps arrays much shorter than a 100 maxLength.
+    const arb = fc.record({
+      count: fc.integer({ min: 1, max: 100 }),
+      enabled: fc.array(fc.boolean(), { minLength: 100, maxLength: 100 }),
+      ticks: fc.array(fc.array(fc.constantFrom(...kinds), { minLength: 100, maxLength: 100 }), { minLength: 1, maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ count, enabled, ticks }) => {
+        const rules = enabled.slice(0, count).map((on, i) => ruleFor(i, on || i % 7 !== 0));
+        const together = createAlertEvaluator({ rules });
+        const alone = rules.map((rule) => createAlertEvaluator({ rules: [rule] }));
+        ticks.forEach((tick, t) => {
+          const now = (t + 2) * 60_000;
+          const data: Record<string, unknown> = {};
+          const inputs = rules.map((rule, i) => inputFor(tick[i] as Kind, now, i));
+          rules.forEach((rule, i) => {
+            if (inputs[i] !== undefined) data[rule.id] = inputs[i];
+          });
+          const merged = { alerts: [] as string[], errors: [] as string[], transitions: 0 };
+          alone.forEach((evaluator, i) => {
+            const one = summary(evaluator.evaluate(now, (inputs[i] === undefined ? {} : { [`r${i}`]: inputs[i] }) as never));
+            merged.alerts.push(...one.alerts);
+            merged.errors.push(...one.errors);
+            merged.transitions += one.transitions;
+          });
+          const all = summary(together.evaluate(now, data as never));
+          expect(all).toEqual({ alerts: merged.alerts.sort(), errors: merged.errors.sort(), transitions: merged.transitions });
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it('an input whose getter throws fails that rule as a source error; evaluate itself does not throw', () => {
+    const rules = [ruleFor(0, true), ruleFor(1, true)];
+    const evaluator = createAlertEvaluator({ rules });
+    const result = evaluator.evaluate(120_000, { r0: inputFor('throws', 120_000, 0), r1: inputFor('hot', 120_000, 1) } as never);
+    expect(result.errors).toEqual([{ ruleId: 'r0', message: 'getter', code: 'SOURCE_ERROR' }]);
+    // r0 alerts on errors (both levels, reason 'error'); r1's two series pass: warning and critical, and warning.
+    expect(result.alerts.map((a) => a.labels.alertname).sort()).toEqual(['R0', 'R0', 'R1', 'R1', 'R1']);
+  });
+});
+
 describe('series keys reused across ticks (seriesKeyOf) and group keys kept per instance', () => {
   const rule: AlertRule = { id: 'r', name: 'R', query: { expr: 'x' }, reducer: { type: 'last', windowMs: 60_000 }, condition: { type: 'threshold', operator: '>', critical: { value: 1 } } };
   const names = ['instance', 'job', 'constructor', '__proto__'];
