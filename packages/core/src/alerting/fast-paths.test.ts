@@ -280,7 +280,7 @@ describe('rules evaluated in blocks, their inputs read ahead (touchInputs)', () 
         ticks.forEach((tick, t) => {
           const now = (t + 2) * 60_000;
           const data: Record<string, unknown> = {};
-          const inputs = rules.map((rule, i) => inputFor(tick[i] as Kind, now, i));
+          const inputs = rules.map((_, i) => inputFor(tick[i] as Kind, now, i));
           rules.forEach((rule, i) => {
             if (inputs[i] !== undefined) data[rule.id] = inputs[i];
           });
