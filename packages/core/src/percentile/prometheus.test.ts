@@ -267,6 +267,17 @@ describe('sorted buckets (the no-sort fast path)', () => {
     );
   });
 
+  it('merges bounds -0 and 0 into a bound 0, whichever comes first (a seed of the property above found -0 against 0)', () => {
+    const list = [
+      { upperBound: -0, count: 0 },
+      { upperBound: 0, count: 1 },
+      { upperBound: Infinity, count: 2 },
+    ];
+    for (const buckets of [list, scrambled(list), [list[1]!, list[0]!, list[2]!], [list[0]!, list[2]!]]) {
+      expect(Object.is(histogramQuantile(0, buckets), 0)).toBe(true);
+    }
+  });
+
   it('leaves no state behind between calls, and survives a getter that calls back in', () => {
     const many = buckets([...Array.from({ length: 100 }, (_, i): [number, number] => [i + 1, i]), [Infinity, 100]]);
     expect(histogramQuantile(0.5, many)).toBeCloseTo(51, 9);

@@ -70,7 +70,8 @@ function bucketColumns(buckets: ReadonlyArray<HistogramBucket>): Columns & { rea
         ascending = false;
         break;
       }
-      upperBounds[i] = upperBound;
+      // -0 is stored as 0 (x + 0), as in `sortAndCoalesce`.
+      upperBounds[i] = upperBound + 0;
       counts[i] = bucket.count;
     }
     if (ascending) return { upperBounds: upperBounds.subarray(0, n), counts: counts.subarray(0, n), scratch: true };
@@ -84,7 +85,10 @@ function release(columns: { readonly scratch: boolean }): void {
   if (columns.scratch) scratchBusy = false;
 }
 
-/** Sorted by upper bound, with equal upper bounds merged (their counts added), as Prometheus does. */
+/**
+ * Sorted by upper bound, with equal upper bounds merged (their counts added), as Prometheus does. A bound of -0 is
+ * stored as 0: -0 and 0 merge, and the merged bound must not depend on which came first.
+ */
 function sortAndCoalesce(buckets: ReadonlyArray<HistogramBucket>): Columns {
   const order = Array.from(buckets.keys()).sort((a, b) => buckets[a]!.upperBound - buckets[b]!.upperBound || a - b);
   const upperBounds = new Float64Array(order.length);
@@ -95,7 +99,7 @@ function sortAndCoalesce(buckets: ReadonlyArray<HistogramBucket>): Columns {
     if (n > 0 && upperBounds[n - 1] === upperBound) {
       counts[n - 1]! += count;
     } else {
-      upperBounds[n] = upperBound;
+      upperBounds[n] = upperBound + 0;
       counts[n] = count;
       n++;
     }
